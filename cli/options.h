@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The launcher's command line. */
+#ifndef JSP_OPTIONS_H
+#define JSP_OPTIONS_H
+
+#define EXIT_CANCELED 125 /* the launcher's own failure, as env(1) */
+#define EXIT_CANNOT_INVOKE 126
+#define EXIT_ENOENT 127
+
+struct options {
+	int verbose;
+	char **command; /* NULL-terminated, non-empty */
+};
+
+/* Parses argv. Returns -1 to exit with *status (help, version, usage error), else 0. */
+int options_parse(int argc, char **argv, struct options *o, int *status);
+
+#endif

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "claim.h"
+#include "jobserver.h"
+#include "log.h"
+#include "makeflags.h"
+#include "owner.h"
+#include "sys.h"
+
+#include <stdio.h>
+
+/* The launcher names the pid whose image claims: the command it execs. A child of that
+ * command inherits the variable but has another pid, so it never claims because of it. */
+static int launcher_asked(const struct env_view *env, int pid)
+{
+	const char *s = env->claim;
+	long v = 0;
+
+	if (!s)
+		return 0;
+	for (; *s >= '0' && *s <= '9' && v < 1L << 32; s++)
+		v = v * 10 + (*s - '0');
+	return *s == '\0' && v == pid;
+}
+
+/* Says why MAKEFLAGS gives us no jobserver. */
+static void explain(const struct makeflags_auth *a)
+{
+	switch (a->kind) {
+	case MAKEFLAGS_NONE:
+		log_msg("no jobserver in MAKEFLAGS: not run by make, or make runs with -j1 or "
+			"without -j; PARALLELISM left as it was");
+		break;
+	case MAKEFLAGS_DISABLED:
+		log_msg("MAKEFLAGS has %s=%s: make gives no jobserver to a recipe not marked "
+			"recursive; prefix the recipe line with '+'", a->option, a->value);
+		break;
+	case MAKEFLAGS_INVALID:
+		log_msg("MAKEFLAGS has %s=%s, which names no jobserver (expected R,W or fifo:PATH); "
+			"not claiming", a->option, a->value);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Takes the free tokens through a reaper. Returns how many, or -errno. */
+static long take(const struct jobserver *js, struct owner_marker *m)
+{
+	long cap = 1L << 30;
+	int avail = sys_fionread(js->rfd);
+
+	/* An empty pool costs no reaper: there is nothing to give back. Racing with other
+	 * clients can only make us take fewer tokens than were free, never more. */
+	if (avail == 0)
+		return 0;
+	if (avail > 0 && avail < cap)
+		cap = avail;
+	return reaper_claim(js, cap, &m->reaper);
+}
+
+static void export_count(long held)
+{
+	char num[24];
+
+	snprintf(num, sizeof num, "%ld", held + 1);
+	env_export("PARALLELISM", num);
+}
+
+void claim_at_start(const struct env_view *env)
+{
+	int pid = sys_getpid();
+	struct owner_marker up = { 0 }, m = { 0 };
+	int has_up = env->owner && owner_marker_parse(env->owner, &up) == 0;
+	struct makeflags_auth auth;
+	struct jobserver js;
+	long held;
+
+	if (has_up && up.pid == pid) {
+		owner_resume(&up); /* the owner exec'd: same pid, new image */
+		return;
+	}
+	if (!launcher_asked(env, pid))
+		return;
+	env_unset(ENV_CLAIM);
+	if (makeflags_parse(env->makeflags, &auth) != MAKEFLAGS_PIPE &&
+	    auth.kind != MAKEFLAGS_FIFO) {
+		explain(&auth);
+		return;
+	}
+	if (jobserver_open(&auth, &js) < 0)
+		return;
+	if (has_up && up.dev == js.dev && up.ino == js.ino) {
+		log_msg("pid %d up the tree already holds the tokens of %s: not claiming again",
+			up.pid, js.desc);
+		jobserver_close(&js);
+		return;
+	}
+	m.pid = pid;
+	m.dev = js.dev;
+	m.ino = js.ino;
+	held = take(&js, &m);
+	if (held < 0) {
+		log_msg("could not claim tokens from %s: %s; PARALLELISM left as it was", js.desc,
+			log_errno((int)held));
+		jobserver_close(&js);
+		return;
+	}
+	jobserver_close(&js);
+	owner_become(&m);
+	export_count(held);
+	log_msg("claimed %ld tokens from %s (reaper pid %d); PARALLELISM=%ld", held, js.desc,
+		m.reaper.pid, held + 1);
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The claim policy: whether this process claims, how many, and what it exports. */
+#ifndef JSP_CLAIM_H
+#define JSP_CLAIM_H
+
+#include "env.h"
+
+/* Called once at start-up by a process that has one of our variables set. */
+void claim_at_start(const struct env_view *env);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The environment: what we read at start-up (one pass, no getenv) and what we export. */
+#ifndef JSP_ENV_H
+#define JSP_ENV_H
+
+#define ENV_PREFIX "JOBSERVER_PRELOAD_"
+#define ENV_CLAIM ENV_PREFIX "CLAIM"       /* private: the launcher's pid, whose image claims */
+#define ENV_OWNER ENV_PREFIX "OWNER"       /* private: who holds tokens of which jobserver */
+#define ENV_VERBOSE ENV_PREFIX "VERBOSE"
+
+struct env_view {
+	const char *makeflags;
+	const char *claim;
+	const char *owner;
+	const char *verbose;
+};
+
+/* Fills *v from environ in one pass. Returns nonzero if any JOBSERVER_PRELOAD_ variable
+ * is set: the one test that every process pays for. */
+int env_scan(struct env_view *v);
+
+/* setenv that says so when it fails. Returns 0 or -1. */
+int env_export(const char *name, const char *value);
+void env_unset(const char *name);
+
+#endif

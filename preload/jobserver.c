@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Validation follows the Rust jobserver crate's unix client (fd_check): an fd named in
+ * MAKEFLAGS may be closed (make 4.3 closes them in recipes not marked '+' but keeps them
+ * in MAKEFLAGS) or reused by whatever the shell opened next, so nothing is read from or
+ * written to it until it is known to be the jobserver.
+ */
+#include "jobserver.h"
+#include "log.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#define FIX_PLUS "mark the recipe recursive: prefix the line with '+' or use $(MAKE) in it"
+
+static const char *type_name(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return "a regular file";
+	case S_IFDIR: return "a directory";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFSOCK: return "a socket";
+	case S_IFLNK: return "a symbolic link";
+	case S_IFIFO: return "a fifo";
+	}
+	return "not a pipe";
+}
+
+/* An inherited fd must be open, a FIFO, and open in the direction we need. */
+static int check_fd(int fd, int want_write, struct jsp_stat *st)
+{
+	const char *role = want_write ? "write" : "read";
+	int r, acc;
+
+	if (sys_fcntl(fd, F_GETFD, 0) < 0) {
+		log_msg("fd %d (the jobserver's %s end in MAKEFLAGS) is closed: make did not pass "
+			"the jobserver to this command; %s", fd, role, FIX_PLUS);
+		return -1;
+	}
+	r = sys_fstat(fd, st);
+	if (r < 0 || !S_ISFIFO(st->mode)) {
+		log_msg("fd %d (the jobserver's %s end in MAKEFLAGS) is %s, not a pipe: make 4.3 "
+			"closed its jobserver fds for this recipe and the number was reused; %s",
+			fd, role, r < 0 ? "unreadable" : type_name(st->mode), FIX_PLUS);
+		return -1;
+	}
+	acc = sys_fcntl(fd, F_GETFL, 0) & O_ACCMODE;
+	if (acc != O_RDWR && acc != (want_write ? O_WRONLY : O_RDONLY)) {
+		log_msg("fd %d is a pipe open only for %s, so it is not the jobserver's %s end: "
+			"MAKEFLAGS does not match the fds this process inherited; %s", fd,
+			acc == O_RDONLY ? "reading" : "writing", role, FIX_PLUS);
+		return -1;
+	}
+	return 0;
+}
+
+/* Our own open file descriptions of the same FIFO, checked to be the same inode. */
+static int reopen(int fd, const struct jsp_stat *want, struct jobserver *js)
+{
+	char path[32];
+	struct jsp_stat st;
+
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	js->rfd = sys_open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	/* The write side is ours too: a private O_NONBLOCK never leaks into make's fds. */
+	js->wfd = js->rfd < 0 ? js->rfd : sys_open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (js->rfd < 0 || js->wfd < 0) {
+		log_msg("cannot reopen %s: %s; is /proc mounted?", path,
+			log_errno(js->rfd < 0 ? js->rfd : js->wfd));
+		goto fail;
+	}
+	if (sys_fstat(js->rfd, &st) < 0 || st.dev != want->dev || st.ino != want->ino) {
+		log_msg("%s changed while it was opened; not using it", js->desc);
+		goto fail;
+	}
+	js->dev = st.dev;
+	js->ino = st.ino;
+	return 0;
+fail:
+	jobserver_close(js);
+	return -1;
+}
+
+static int open_pipe(const struct makeflags_auth *a, struct jobserver *js)
+{
+	struct jsp_stat rst, wst;
+
+	snprintf(js->desc, sizeof js->desc, "pipe fds %d,%d", a->rfd, a->wfd);
+	if (check_fd(a->rfd, 0, &rst) < 0 || check_fd(a->wfd, 1, &wst) < 0)
+		return -1;
+	if (rst.dev != wst.dev || rst.ino != wst.ino) {
+		log_msg("fds %d and %d are two different pipes, so they are not make's jobserver: "
+			"the numbers in MAKEFLAGS were reused; %s", a->rfd, a->wfd, FIX_PLUS);
+		return -1;
+	}
+	return reopen(a->rfd, &rst, js);
+}
+
+static int open_fifo(const struct makeflags_auth *a, struct jobserver *js)
+{
+	struct jsp_stat st;
+	int pfd, r;
+
+	snprintf(js->desc, sizeof js->desc, "fifo %.80s", a->path);
+	/* O_PATH opens nothing: no side effect on a device, and no block on a fifo. */
+	pfd = sys_open(a->path, O_PATH | O_CLOEXEC);
+	if (pfd < 0) {
+		log_msg("jobserver fifo %s: %s: the make that made it has exited, or MAKEFLAGS "
+			"came from another build; run the command from the make that serves it",
+			a->path, log_errno(pfd));
+		return -1;
+	}
+	r = sys_fstat(pfd, &st);
+	if (r < 0 || !S_ISFIFO(st.mode)) {
+		log_msg("jobserver path %s is %s, not a fifo: MAKEFLAGS is wrong; not using it",
+			a->path, r < 0 ? "unreadable" : type_name(st.mode));
+		sys_close(pfd);
+		return -1;
+	}
+	r = reopen(pfd, &st, js);
+	sys_close(pfd);
+	return r;
+}
+
+int jobserver_open(const struct makeflags_auth *a, struct jobserver *js)
+{
+	js->rfd = js->wfd = -1;
+	if (a->kind == MAKEFLAGS_PIPE)
+		return open_pipe(a, js);
+	if (a->kind == MAKEFLAGS_FIFO)
+		return open_fifo(a, js);
+	return -1;
+}
+
+void jobserver_close(struct jobserver *js)
+{
+	if (js->rfd >= 0)
+		sys_close(js->rfd);
+	if (js->wfd >= 0)
+		sys_close(js->wfd);
+	js->rfd = js->wfd = -1;
+}
+
+long jobserver_take(const struct jobserver *js, char *buf, size_t cap)
+{
+	/* One read is enough: a pipe read copies from every queued buffer until it has
+	 * cap bytes or the pipe is empty, so a short count means the pool was drained. */
+	long r = sys_read(js->rfd, buf, cap);
+
+	if (r == -EAGAIN)
+		return 0; /* the pool is empty: others hold every token */
+	if (r == 0)
+		return -EIO; /* end of file: every writer is gone, so no live jobserver */
+	return r;
+}
+
+int jobserver_give(const struct jobserver *js, const char *buf, size_t len)
+{
+	return sys_write_all(js->wfd, buf, len);
+}

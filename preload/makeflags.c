@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The MAKEFLAGS parser. Pure: no syscalls, no allocation, no libc calls, so that it
+ * can run in any process at start-up and be fuzzed alone.
+ *
+ * Format, from GNU make's main.c (define_makeflags) and its manual ("POSIX Jobserver"):
+ * words separated by blanks; a blank or backslash inside a word is escaped with a
+ * backslash; a word "--" ends the options and starts the command-line variable
+ * overrides, which may contain anything (VAR=--jobserver-auth=9,9 is a variable).
+ * make 4.2+ writes --jobserver-auth=, older makes --jobserver-fds=; a make that
+ * re-execs or a sub-make may append a second one, and the last one is in force
+ * (the Rust jobserver crate and ninja 1.13 take the last one too).
+ */
+#include "makeflags.h"
+
+#include <limits.h>
+
+static const char AUTH[] = "--jobserver-auth=";
+static const char FDS[] = "--jobserver-fds=";
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+static int has_prefix(const char *s, const char *end, const char *prefix)
+{
+	while (*prefix) {
+		if (s == end || *s != *prefix)
+			return 0;
+		s++, prefix++;
+	}
+	return 1;
+}
+
+/* Copies [s, end) into dst without make's backslash escapes. Returns 0 if it fits. */
+static int unescape(const char *s, const char *end, char *dst, size_t cap)
+{
+	size_t n = 0;
+
+	for (; s < end; s++) {
+		if (*s == '\\' && s + 1 < end)
+			s++;
+		if (n + 1 >= cap)
+			return -1;
+		dst[n++] = *s;
+	}
+	dst[n] = '\0';
+	return 0;
+}
+
+/* A decimal int with an optional '-', ending at `stop`; no blanks, no '+', no overflow. */
+static int parse_int(const char **sp, char stop, int *out)
+{
+	const char *s = *sp;
+	int neg = 0;
+	long long v = 0;
+
+	if (*s == '-')
+		neg = 1, s++;
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (*s - '0');
+		if (v > INT_MAX)
+			return -1;
+	}
+	if (*s != stop)
+		return -1;
+	*out = neg ? (int)-v : (int)v;
+	*sp = s;
+	return 0;
+}
+
+static enum makeflags_kind classify(struct makeflags_auth *a)
+{
+	const char *s = a->value;
+
+	if (has_prefix(s, s + sizeof a->value, "fifo:")) {
+		a->path = s + 5;
+		return *a->path ? MAKEFLAGS_FIFO : MAKEFLAGS_INVALID;
+	}
+	if (parse_int(&s, ',', &a->rfd) != 0)
+		return MAKEFLAGS_INVALID;
+	s++;
+	if (parse_int(&s, '\0', &a->wfd) != 0)
+		return MAKEFLAGS_INVALID;
+	if (a->rfd < 0 || a->wfd < 0)
+		return MAKEFLAGS_DISABLED;
+	return MAKEFLAGS_PIPE;
+}
+
+enum makeflags_kind makeflags_parse(const char *mf, struct makeflags_auth *out)
+{
+	const char *last = NULL, *last_end = NULL, *last_opt = NULL;
+
+	out->kind = MAKEFLAGS_NONE;
+	out->rfd = out->wfd = -1;
+	out->option = NULL;
+	out->path = NULL;
+	out->value[0] = '\0';
+	if (!mf)
+		return out->kind;
+
+	while (*mf) {
+		const char *w, *end;
+
+		while (is_blank(*mf))
+			mf++;
+		w = mf;
+		while (*mf && !is_blank(*mf)) {
+			if (*mf == '\\' && mf[1])
+				mf++;
+			mf++;
+		}
+		end = mf;
+		if (end - w == 2 && w[0] == '-' && w[1] == '-')
+			break; /* variable overrides follow */
+		if (has_prefix(w, end, AUTH))
+			last = w + sizeof AUTH - 1, last_end = end, last_opt = "--jobserver-auth";
+		else if (has_prefix(w, end, FDS))
+			last = w + sizeof FDS - 1, last_end = end, last_opt = "--jobserver-fds";
+	}
+	if (!last)
+		return out->kind;
+
+	out->option = last_opt;
+	if (unescape(last, last_end, out->value, sizeof out->value) != 0) {
+		out->value[0] = '\0';
+		return out->kind = MAKEFLAGS_INVALID;
+	}
+	return out->kind = classify(out);
+}
+
+const char *makeflags_kind_name(enum makeflags_kind kind)
+{
+	switch (kind) {
+	case MAKEFLAGS_NONE: return "none";
+	case MAKEFLAGS_DISABLED: return "disabled";
+	case MAKEFLAGS_PIPE: return "pipe";
+	case MAKEFLAGS_FIFO: return "fifo";
+	case MAKEFLAGS_INVALID: return "invalid";
+	}
+	return "?";
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "owner.h"
+#include "env.h"
+#include "log.h"
+#include "sys.h"
+
+#include <stdio.h>
+
+/* Set once, in the constructor, before any thread of the program exists. */
+static struct owner_marker owned;
+
+static int parse_u64(const char **sp, char stop, uint64_t *out)
+{
+	const char *s = *sp;
+	uint64_t v = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (*s != stop)
+		return -1;
+	*sp = *s ? s + 1 : s;
+	*out = v;
+	return 0;
+}
+
+int owner_marker_parse(const char *s, struct owner_marker *m)
+{
+	uint64_t pid, rpid;
+
+	if (parse_u64(&s, ':', &pid) || parse_u64(&s, ':', &rpid) ||
+	    parse_u64(&s, ':', &m->reaper.start) || parse_u64(&s, ':', &m->dev) ||
+	    parse_u64(&s, '\0', &m->ino) || pid == 0 || pid > INT32_MAX || rpid > INT32_MAX)
+		return -1;
+	m->pid = (int)pid;
+	m->reaper.pid = (int)rpid;
+	return 0;
+}
+
+int owner_become(const struct owner_marker *m)
+{
+	char buf[128];
+
+	snprintf(buf, sizeof buf, "%d:%d:%llu:%llu:%llu", m->pid, m->reaper.pid,
+		 (unsigned long long)m->reaper.start, (unsigned long long)m->dev,
+		 (unsigned long long)m->ino);
+	owned = *m;
+	return env_export(ENV_OWNER, buf);
+}
+
+void owner_resume(const struct owner_marker *m)
+{
+	owned = *m;
+	if (m->reaper.pid)
+		log_msg("exec'd by the owner: still holding the tokens (reaper pid %d)", m->reaper.pid);
+}
+
+void owner_exit(void)
+{
+	/* A forked child has the owner's memory but another pid: it never gives back. */
+	if (owned.pid == 0 || owned.pid != sys_getpid())
+		return;
+	owned.pid = 0;
+	reaper_release(&owned.reaper);
+}

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "sys.h"
+#include "syscall_arch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/stat.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+/* The kernel's sigset_t is 64 bits on every Linux we build for; libc's is 1024. */
+#define KSIGSET_SIZE 8
+
+int sys_open(const char *path, int flags)
+{
+	long r;
+
+	do
+		r = SC4(SYS_openat, AT_FDCWD, path, flags, 0);
+	while (r == -EINTR);
+	return (int)r;
+}
+
+int sys_close(int fd)
+{
+	/* Never retry close on EINTR: on Linux the fd is gone either way. */
+	return (int)SC1(SYS_close, fd);
+}
+
+long sys_read(int fd, void *buf, size_t len)
+{
+	long r;
+
+	do
+		r = SC3(SYS_read, fd, buf, len);
+	while (r == -EINTR);
+	return r;
+}
+
+int sys_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		long r = SC3(SYS_write, fd, p, len);
+
+		if (r == -EINTR)
+			continue;
+		if (r == -EAGAIN) {
+			/* A full pipe: wait until there is room, then write the rest. */
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+			int pr = sys_poll(&pfd, 1, -1);
+
+			if (pr < 0)
+				return pr;
+			continue;
+		}
+		if (r < 0)
+			return (int)r;
+		if (r == 0)
+			return -EIO;
+		p += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+int sys_fcntl(int fd, int cmd, long arg)
+{
+	return (int)SC3(SYS_fcntl, fd, cmd, arg);
+}
+
+int sys_fstat(int fd, struct jsp_stat *st)
+{
+	struct statx sx;
+	long r = SC5(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO, &sx);
+
+	if (r < 0)
+		return (int)r;
+	st->mode = sx.stx_mode;
+	st->dev = ((uint64_t)sx.stx_dev_major << 32) | sx.stx_dev_minor;
+	st->ino = sx.stx_ino;
+	return 0;
+}
+
+int sys_fionread(int fd)
+{
+	int n = 0;
+	long r = SC3(SYS_ioctl, fd, FIONREAD, &n);
+
+	return r < 0 ? (int)r : n;
+}
+
+int sys_getpid(void)
+{
+	return (int)SC0(SYS_getpid);
+}
+
+int sys_pipe2(int fds[2], int flags)
+{
+	return (int)SC2(SYS_pipe2, fds, flags);
+}
+
+int sys_fork(void)
+{
+	/* clone(SIGCHLD) is fork without libc: no atfork handlers of the program run. */
+	return (int)SC5(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+}
+
+int sys_waitpid(int pid)
+{
+	int status = 0;
+	long r;
+
+	do
+		r = SC4(SYS_wait4, pid, &status, 0, 0);
+	while (r == -EINTR);
+	return r < 0 ? (int)r : status;
+}
+
+int sys_setsid(void)
+{
+	return (int)SC0(SYS_setsid);
+}
+
+_Noreturn void sys_exit(int status)
+{
+	for (;;)
+		SC1(SYS_exit_group, status);
+}
+
+int sys_pidfd_open(int pid)
+{
+	return (int)SC2(SYS_pidfd_open, pid, 0);
+}
+
+int sys_pidfd_send_signal(int pidfd, int sig)
+{
+	return (int)SC4(SYS_pidfd_send_signal, pidfd, sig, 0, 0);
+}
+
+int sys_poll(struct pollfd *fds, unsigned n, int timeout_ms)
+{
+	struct timespec ts, *tp = NULL;
+	long r;
+
+	if (timeout_ms >= 0) {
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (timeout_ms % 1000) * 1000000L;
+		tp = &ts;
+	}
+	do
+		r = SC5(SYS_ppoll, fds, n, tp, 0, KSIGSET_SIZE);
+	while (r == -EINTR);
+	return (int)r;
+}
+
+int sys_sigmask_all(void)
+{
+	uint64_t all = ~(uint64_t)0;
+
+	return (int)SC4(SYS_rt_sigprocmask, SIG_SETMASK, &all, 0, KSIGSET_SIZE);
+}
+
+int sys_signalfd(int sig)
+{
+	uint64_t mask = (uint64_t)1 << (sig - 1);
+
+	return (int)SC4(SYS_signalfd4, -1, &mask, KSIGSET_SIZE, O_CLOEXEC | O_NONBLOCK);
+}
+
+int sys_chdir(const char *path)
+{
+	return (int)SC1(SYS_chdir, path);
+}
+
+static void close_span(unsigned lo, unsigned hi)
+{
+	if (SC3(SYS_close_range, lo, hi, 0) != -ENOSYS)
+		return;
+	/* Before Linux 5.9: one by one, up to a bound that covers any fd make hands out. */
+	for (unsigned fd = lo; fd <= hi && fd < 65536; fd++)
+		SC1(SYS_close, fd);
+}
+
+/* Closes every fd but those in keep[], which is sorted ascending. */
+void sys_close_except(const int *keep, int nkeep)
+{
+	unsigned lo = 0;
+
+	for (int i = 0; i < nkeep; i++) {
+		if ((unsigned)keep[i] > lo)
+			close_span(lo, (unsigned)keep[i] - 1);
+		lo = (unsigned)keep[i] + 1;
+	}
+	close_span(lo, ~0U);
+}
+
+long sys_read_file(const char *path, char *buf, size_t cap)
+{
+	int fd = sys_open(path, O_RDONLY | O_CLOEXEC);
+	long n;
+
+	if (fd < 0)
+		return fd;
+	n = sys_read(fd, buf, cap - 1);
+	sys_close(fd);
+	if (n < 0)
+		return n;
+	buf[n] = '\0';
+	return n;
+}

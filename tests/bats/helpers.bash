@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared by every bats suite: where things are, the two makes, and token counting.
+#
+# JSP_BUILD   the build tree (set by ctest; default ../../build)
+# JSP_MAKE44  GNU make 4.4.1 (default: where .ci/build-make44 puts it)
+# Under CI=true a missing tool is a failure, never a skip.
+
+: "${JSP_BUILD:=$BATS_TEST_DIRNAME/../../build}"
+JSP=$JSP_BUILD/jobserver-preload
+LIB=$JSP_BUILD/libjobserver-preload.so
+TOKENS=$JSP_BUILD/tests/tools/tokens
+TOOLS=$JSP_BUILD/tests/tools
+MAKE43=${JSP_MAKE43:-/usr/bin/make}
+MAKE44=${JSP_MAKE44:-$HOME/.cache/jobserver-preload/make-4.4.1/bin/make}
+# Every make run is bounded: a hang is a failure, not a stuck CI.
+TIMEOUT=${JSP_TIMEOUT:-60}
+
+# Under the sanitizer build the ASan runtime must come first in LD_PRELOAD for programs
+# that are not built with it (sh, make); the launcher keeps it first.
+if [ "${JSP_SANITIZE:-OFF}" = ON ]; then
+	export LD_PRELOAD=$(gcc -print-file-name=libasan.so)
+	export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+fi
+
+# need_tool CMD...: skip the test if a tool is missing, but fail under CI.
+need_tool() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 && continue
+		[ -x "$t" ] && continue
+		if [ "${CI:-}" = true ]; then
+			echo "missing tool under CI: $t (.ci/install-deps installs it)" >&2
+			return 1
+		fi
+		skip "$t is not installed"
+	done
+}
+
+# make_version MAKE: "4.3" or "4.4.1"; needs the binary.
+need_make() {
+	case $1 in
+	43) need_tool "$MAKE43" && MAKE=$MAKE43 ;;
+	44) need_tool "$MAKE44" && MAKE=$MAKE44 ;;
+	*) echo "need_make: 43 or 44, not $1" >&2; return 1 ;;
+	esac
+}
+
+# jsp_make ARGS...: $MAKE with a timeout, in $BATS_TEST_TMPDIR, output in $output.
+jsp_make() {
+	run timeout -k 5 "$TIMEOUT" "$MAKE" -C "$BATS_TEST_TMPDIR" --no-print-directory "$@"
+}
+
+# write_makefile: the Makefile for this test, from stdin (recipe lines start with a tab).
+write_makefile() {
+	cat > "$BATS_TEST_TMPDIR/Makefile"
+}
+
+# assert_pool_whole N: the make run in $output ended with the whole pool of -jN: make did
+# not complain, and the last recipe ("@+$(TOKENS) count" prefixed "pool=") saw N-1 tokens.
+assert_pool_whole() {
+	local n=$1
+	if grep -q 'INTERNAL: Exiting with' <<<"$output"; then
+		echo "make lost or gained tokens: $(grep INTERNAL <<<"$output")" >&2
+		return 1
+	fi
+	grep -qx "pool=$((n - 1))" <<<"$output" || {
+		echo "expected pool=$((n - 1)) in: $output" >&2
+		return 1
+	}
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The MAKEFLAGS parser alone, by a table of cases. */
+#include "makeflags.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	const char *makeflags;
+	enum makeflags_kind kind;
+	int rfd, wfd;
+	const char *value; /* the value after escapes are undone (the fifo path for FIFO) */
+} CASES[] = {
+	{ NULL, MAKEFLAGS_NONE, -1, -1, "" },
+	{ "", MAKEFLAGS_NONE, -1, -1, "" },
+	{ "s -j8", MAKEFLAGS_NONE, -1, -1, "" },
+	{ " -j8 --jobserver-auth=3,4", MAKEFLAGS_PIPE, 3, 4, "3,4" },
+	{ "-j --jobserver-fds=5,6", MAKEFLAGS_PIPE, 5, 6, "5,6" },
+	{ "--jobserver-fds=5,6 -j --jobserver-auth=7,8", MAKEFLAGS_PIPE, 7, 8, "7,8" },
+	{ "--jobserver-auth=7,8 --jobserver-fds=5,6", MAKEFLAGS_PIPE, 5, 6, "5,6" },
+	{ "--jobserver-auth=3,4 --jobserver-auth=9,10", MAKEFLAGS_PIPE, 9, 10, "9,10" },
+	{ " -j8 --jobserver-auth=fifo:/tmp/GMfifo8134", MAKEFLAGS_FIFO, -1, -1, "/tmp/GMfifo8134" },
+	{ "--jobserver-auth=fifo:/a\\ b/GMfifo1", MAKEFLAGS_FIFO, -1, -1, "/a b/GMfifo1" },
+	{ "--jobserver-auth=fifo:/a\\\\b", MAKEFLAGS_FIFO, -1, -1, "/a\\b" },
+	{ "-j8 --jobserver-auth=fifo:/x -- V=--jobserver-auth=9,9", MAKEFLAGS_FIFO, -1, -1, "/x" },
+	{ "-j8 -- --jobserver-auth=3,4", MAKEFLAGS_NONE, -1, -1, "" },
+	{ "-j8 --jobserver-auth=3,4 -- X=1 --jobserver-auth=5,6", MAKEFLAGS_PIPE, 3, 4, "3,4" },
+	{ "--x=--jobserver-auth=3,4", MAKEFLAGS_NONE, -1, -1, "" },
+	{ "-j8 --jobserver-auth=-2,-2", MAKEFLAGS_DISABLED, -2, -2, "-2,-2" },
+	{ "--jobserver-auth=3,-1", MAKEFLAGS_DISABLED, 3, -1, "3,-1" },
+	{ "--jobserver-auth=3,4 --jobserver-auth=-2,-2", MAKEFLAGS_DISABLED, -2, -2, "-2,-2" },
+	{ "--jobserver-auth=-2,-2 --jobserver-auth=3,4", MAKEFLAGS_PIPE, 3, 4, "3,4" },
+	{ "--jobserver-auth=3", MAKEFLAGS_INVALID, 3, -1, "3" },
+	{ "--jobserver-auth=a,b", MAKEFLAGS_INVALID, -1, -1, "a,b" },
+	{ "--jobserver-auth=fifo:", MAKEFLAGS_INVALID, -1, -1, "fifo:" },
+	{ "--jobserver-auth=3,4,5", MAKEFLAGS_INVALID, 3, 4, "3,4,5" },
+	{ "--jobserver-auth=99,98", MAKEFLAGS_PIPE, 99, 98, "99,98" },
+	{ "--jobserver-auth=", MAKEFLAGS_INVALID, -1, -1, "" },
+	{ "--jobserver-auth=3,", MAKEFLAGS_INVALID, 3, -1, "3," },
+	{ "--jobserver-auth=,4", MAKEFLAGS_INVALID, -1, -1, ",4" },
+	{ "--jobserver-auth=+3,4", MAKEFLAGS_INVALID, -1, -1, "+3,4" },
+	{ "--jobserver-auth=3,4x", MAKEFLAGS_INVALID, 3, -1, "3,4x" },
+	{ "--jobserver-auth=99999999999,4", MAKEFLAGS_INVALID, -1, -1, "99999999999,4" },
+	{ "--jobserver-auth=2147483647,4", MAKEFLAGS_PIPE, 2147483647, 4, "2147483647,4" },
+	{ "--jobserver-auth=gmake_semaphore_1234", MAKEFLAGS_INVALID, -1, -1, "gmake_semaphore_1234" },
+	{ "--jobserver-auth=3,4\t-k", MAKEFLAGS_PIPE, 3, 4, "3,4" },
+	{ "--jobserver-auth=3,4\\", MAKEFLAGS_INVALID, 3, -1, "3,4\\" },
+};
+
+int main(void)
+{
+	int failed = 0, n = (int)(sizeof CASES / sizeof CASES[0]);
+
+	for (int i = 0; i < n; i++) {
+		struct makeflags_auth a;
+		enum makeflags_kind k = makeflags_parse(CASES[i].makeflags, &a);
+		const char *value = k == MAKEFLAGS_FIFO ? a.path : a.value;
+		int ok = k == CASES[i].kind && a.kind == k && strcmp(value, CASES[i].value) == 0 &&
+			 (k != MAKEFLAGS_PIPE || (a.rfd == CASES[i].rfd && a.wfd == CASES[i].wfd));
+
+		printf("%s %d - [%s] -> %s %d,%d \"%s\"\n", ok ? "ok" : "not ok", i + 1,
+		       CASES[i].makeflags ? CASES[i].makeflags : "(null)", makeflags_kind_name(k),
+		       a.rfd, a.wfd, value);
+		failed += !ok;
+	}
+	printf("1..%d\n%d passed, %d failed\n", n, n - failed, failed);
+	return failed != 0;
+}
