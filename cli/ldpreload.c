@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +29,16 @@ int ldpreload_find(char *buf, size_t cap)
 	ssize_t n;
 
 	if (env && *env) {
-		if (!readable(env)) {
+		/* Absolute, because ld.so takes a name without '/' from its search path and a
+		 * relative one from the cwd of each image: both miss after the command's cd. */
+		char abs[PATH_MAX];
+
+		if (!readable(env) || !realpath(env, abs)) {
 			fprintf(stderr, "jobserver-preload: JOBSERVER_PRELOAD_LIB=%s: %s; set it "
 				"to the path of " LIBNAME " or unset it\n", env, strerror(errno));
 			return -1;
 		}
-		snprintf(buf, cap, "%s", env);
+		snprintf(buf, cap, "%s", abs);
 		return 0;
 	}
 	/* Beside the executable, as stdbuf finds libstdbuf.so: this makes the build tree and

@@ -69,3 +69,32 @@ assert_pool_whole() {
 		return 1
 	}
 }
+
+# The programs under test, exported so that Makefiles and recipes can name them as
+# $(JSP) or $$JSP without the test expanding them into the Makefile's text.
+export JSP LIB TOKENS TOOLS
+
+# pool_makefile: a Makefile whose target "run" runs the recipe lines read from stdin (their
+# leading blanks become one tab), then a last recipe prints pool=<free tokens> for
+# assert_pool_whole. With no stdin lines "run" does nothing.
+pool_makefile() {
+	{
+		printf 'all: run\n\t+@echo pool=$$($(TOKENS) count)\nrun:\n'
+		sed 's/^[[:space:]]*/\t/'
+	} >"$BATS_TEST_TMPDIR/Makefile"
+}
+
+# victim NAME: creates $BATS_TEST_TMPDIR/NAME, a regular file with known bytes that the
+# code under test must never write to; assert_unchanged NAME checks them afterwards.
+VICTIM_BYTES='victim: not a jobserver'
+victim() {
+	printf '%s\n' "$VICTIM_BYTES" >"$BATS_TEST_TMPDIR/$1"
+}
+assert_unchanged() {
+	local got
+	got=$(od -An -c "$BATS_TEST_TMPDIR/$1")
+	[ "$got" = "$(printf '%s\n' "$VICTIM_BYTES" | od -An -c)" ] || {
+		echo "$1 was written to: $got" >&2
+		return 1
+	}
+}

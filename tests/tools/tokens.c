@@ -22,6 +22,7 @@ static int open_jobserver(void)
 {
 	const char *mf = getenv("MAKEFLAGS"), *last = NULL, *p, *end;
 	char val[4096], path[64];
+	size_t n;
 	int r, w;
 
 	if (!mf)
@@ -34,7 +35,10 @@ static int open_jobserver(void)
 			last = strchr(p, '=') + 1;
 	if (!last)
 		return -1;
-	snprintf(val, sizeof val, "%.*s", (int)strcspn(last, " "), last);
+	/* Up to the first blank that make did not escape (fifo:/tmp/a\ b/GMfifo1), unescaped. */
+	for (n = 0; *last && *last != ' ' && n < sizeof val - 1; last++)
+		val[n++] = *last == '\\' && last[1] ? *++last : *last;
+	val[n] = '\0';
 	if (!strncmp(val, "fifo:", 5)) {
 		rfd = open(val + 5, O_RDONLY | O_NONBLOCK);
 		wfd = open(val + 5, O_WRONLY | O_NONBLOCK);
