@@ -69,8 +69,10 @@ static int reopen(int fd, const struct jsp_stat *want, struct jobserver *js)
 	/* The write side is ours too: a private O_NONBLOCK never leaks into make's fds. */
 	js->wfd = js->rfd < 0 ? js->rfd : sys_open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (js->rfd < 0 || js->wfd < 0) {
-		log_msg("cannot reopen %s: %s; is /proc mounted?", path,
-			log_errno(js->rfd < 0 ? js->rfd : js->wfd));
+		int err = js->rfd < 0 ? js->rfd : js->wfd;
+
+		log_msg("cannot reopen %s: %s; %s", path, log_errno(err),
+			err == -ENOENT ? "is /proc mounted?" : "not claiming");
 		goto fail;
 	}
 	if (sys_fstat(js->rfd, &st) < 0 || st.dev != want->dev || st.ino != want->ino) {
@@ -109,9 +111,9 @@ static int open_fifo(const struct makeflags_auth *a, struct jobserver *js)
 	/* O_PATH opens nothing: no side effect on a device, and no block on a fifo. */
 	pfd = sys_open(a->path, O_PATH | O_CLOEXEC);
 	if (pfd < 0) {
-		log_msg("jobserver fifo %s: %s: the make that made it has exited, or MAKEFLAGS "
-			"came from another build; run the command from the make that serves it",
-			a->path, log_errno(pfd));
+		log_msg("jobserver fifo %s: %s%s", a->path, log_errno(pfd), pfd != -ENOENT ? "" :
+			": the make that made it has exited, or MAKEFLAGS came from another build; "
+			"run the command from the make that serves it");
 		return -1;
 	}
 	r = sys_fstat(pfd, &st);

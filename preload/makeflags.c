@@ -77,8 +77,10 @@ static enum makeflags_kind classify(struct makeflags_auth *a)
 	const char *s = a->value;
 
 	if (has_prefix(s, s + sizeof a->value, "fifo:")) {
+		if (!s[5])
+			return MAKEFLAGS_INVALID; /* path stays NULL: it is set only for FIFO */
 		a->path = s + 5;
-		return *a->path ? MAKEFLAGS_FIFO : MAKEFLAGS_INVALID;
+		return MAKEFLAGS_FIFO;
 	}
 	if (parse_int(&s, ',', &a->rfd) != 0)
 		return MAKEFLAGS_INVALID;

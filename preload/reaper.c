@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "reaper.h"
 #include "log.h"
+#include "procstat.h"
 #include "sys.h"
+#include "tracerec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,49 +18,15 @@
 /* How long an exiting owner waits for its tokens to be back. A write to a pipe that we
  * took the bytes from does not block, so this bound is only against a stopped reaper. */
 #define RELEASE_WAIT_MS 5000
+/* Without a pidfd the reaper looks at the owner this often: the delay of a return after a
+ * kill on kernels before 5.3. */
+#define POLL_OWNER_MS 50
 
 struct report {
 	long held; /* tokens taken, or -errno */
 	int pid;
 	uint64_t start;
 };
-
-static char *fmt_uint(char *end, uint64_t v)
-{
-	*--end = '\0';
-	do
-		*--end = (char)('0' + v % 10);
-	while (v /= 10);
-	return end;
-}
-
-/* Field 22 of /proc/PID/stat (pid 0: self): the start time in clock ticks since boot. */
-static uint64_t start_time(int pid)
-{
-	char path[40] = "/proc/", num[24], buf[512], *p, *last = NULL;
-	char *d = path + 6;
-	uint64_t v = 0;
-	int field = 2;
-
-	for (p = pid ? fmt_uint(num + sizeof num, (uint64_t)pid) : "self"; *p;)
-		*d++ = *p++;
-	for (p = "/stat"; *p;)
-		*d++ = *p++;
-	*d = '\0';
-	if (sys_read_file(path, buf, sizeof buf) <= 0)
-		return 0;
-	for (p = buf; *p; p++) /* the command name in field 2 may hold ') ' itself */
-		if (*p == ')')
-			last = p;
-	if (!last)
-		return 0;
-	for (p = last + 1; *p && field < 22; p++)
-		if (*p == ' ')
-			field++;
-	for (; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (uint64_t)(*p - '0');
-	return v;
-}
 
 static void insert_sorted(int *a, int *n, int fd)
 {
@@ -69,24 +37,59 @@ static void insert_sorted(int *a, int *n, int fd)
 	a[i] = fd;
 }
 
-/* Holds the tokens until the owner releases them or ends, whichever is first. */
-static void hold(int owner_fd, int owner_pid, int sfd)
+/* The owner, as the reaper watches it: a pidfd, or on kernels without pidfd_open (before
+ * Linux 5.3) its pid and start time, polled. */
+struct watch {
+	int fd;         /* pidfd, or -1 */
+	int pid;
+	uint64_t start; /* for the poll: a reused pid has another start time */
+};
+
+static int owner_ended(const struct watch *w, const struct pollfd *pfd)
 {
-	struct pollfd pfd[2] = { { .fd = owner_fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+	if (w->fd >= 0)
+		return (pfd->revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+	return procstat_start_time(w->pid) != w->start;
+}
+
+/* Holds the tokens until the owner releases them or ends, whichever is first. */
+static void hold(const struct watch *w, int sfd)
+{
+	struct pollfd pfd[2] = { { .fd = w->fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+	int timeout = w->fd >= 0 ? -1 : POLL_OWNER_MS;
 
 	for (;;) {
 		struct signalfd_siginfo { uint32_t signo; int32_t err, code; uint32_t pid; char pad[112]; } si;
 
-		if (sys_poll(pfd, 2, -1) < 0 || (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+		/* A negative fd is ignored by poll: without a pidfd only the signalfd is watched. */
+		if (sys_poll(pfd, 2, timeout) < 0 || owner_ended(w, &pfd[0]))
 			return; /* the owner has ended: by exit, signal or crash */
 		while (sys_read(sfd, &si, sizeof si) == (long)sizeof si)
-			if (si.signo == RELEASE_SIGNAL && (int)si.pid == owner_pid)
+			if (si.signo == RELEASE_SIGNAL && (int)si.pid == w->pid)
 				return;
 	}
 }
 
-static _Noreturn void reaper_main(const struct jobserver *js, long cap, int owner_fd,
-				  int owner_pid, int report_fd)
+/* `pkill -f PATTERN`, a common clean-up in CI, would match a reaper that kept the owner's
+ * command line and kill it with the tokens it holds: it takes a name of its own. Its argv
+ * is a copy of the owner's memory, so writing over it touches nothing of the owner's. */
+static void rename_self(void)
+{
+	static const char name[] = "jobserver-preload-reaper";
+	static const int fields[] = { PROCSTAT_ARG_START, PROCSTAT_ARG_END };
+	uint64_t area[2];
+	char *p;
+
+	sys_set_name("jsp-reaper");
+	if (procstat_read(0, fields, area, 2) < 0 || area[0] == 0 || area[1] <= area[0])
+		return;
+	p = (char *)(uintptr_t)area[0];
+	for (uint64_t i = 0; i < area[1] - area[0]; i++)
+		p[i] = i < sizeof name - 1 ? name[i] : '\0';
+}
+
+static _Noreturn void reaper_main(const struct jobserver *js, long cap, const struct watch *w,
+				  int report_fd)
 {
 	static char tokens[TOKENS_MAX];
 	struct report rep = { 0, 0, 0 };
@@ -103,48 +106,79 @@ static _Noreturn void reaper_main(const struct jobserver *js, long cap, int owne
 		insert_sorted(keep, &nkeep, 2);
 	insert_sorted(keep, &nkeep, js->rfd);
 	insert_sorted(keep, &nkeep, js->wfd);
-	insert_sorted(keep, &nkeep, owner_fd);
+	if (w->fd >= 0)
+		insert_sorted(keep, &nkeep, w->fd);
 	insert_sorted(keep, &nkeep, report_fd);
 	if (sfd >= 0)
 		insert_sorted(keep, &nkeep, sfd);
 	sys_close_except(keep, nkeep);
+	rename_self();
 
 	rep.pid = sys_getpid();
-	rep.start = start_time(0);
+	rep.start = procstat_start_time(0);
 	rep.held = sfd < 0 ? sfd : jobserver_take(js, tokens, (size_t)cap);
 	sys_close(js->rfd);
+	/* Our raw syscalls bypass the trace library: say what we took ourselves. */
+	if (rep.held > 0)
+		trace_rec_reaper(js, "take", rep.held, rep.held, w->pid);
 	sys_write_all(report_fd, &rep, sizeof rep);
 	sys_close(report_fd);
 	if (rep.held <= 0)
 		sys_exit(0);
 
-	hold(owner_fd, owner_pid, sfd);
+	hold(w, sfd);
 	r = jobserver_give(js, tokens, (size_t)rep.held);
+	if (r == 0)
+		trace_rec_reaper(js, "give", rep.held, 0, w->pid);
 	if (r < 0)
-		log_msg("could not give back %ld tokens for pid %d to %s: %s", rep.held, owner_pid,
+		log_msg("could not give back %ld tokens for pid %d to %s: %s", rep.held, w->pid,
 			js->desc, log_errno(r));
 	else
-		log_msg("gave back %ld tokens for pid %d to %s", rep.held, owner_pid, js->desc);
+		log_msg("gave back %ld tokens for pid %d to %s", rep.held, w->pid, js->desc);
 	sys_exit(r < 0);
+}
+
+static int open_pidfd(int pid)
+{
+#ifdef JSP_TEST_NO_PIDFD
+	(void)pid;
+	return -ENOSYS;
+#else
+	return sys_pidfd_open(pid);
+#endif
+}
+
+/* What the reaper will watch. Opened here, not in the reaper: this pidfd is the owner for
+ * certain, even if the owner is killed and its pid reused before the reaper runs. */
+static int watch_owner(struct watch *w)
+{
+	w->pid = sys_getpid();
+	w->start = 0;
+	w->fd = open_pidfd(w->pid);
+	if (w->fd != -ENOSYS)
+		return w->fd < 0 ? w->fd : 0;
+	w->fd = -1;
+	w->start = procstat_start_time(0);
+	return w->start ? 0 : -ENOSYS; /* no pidfd and no /proc: we could not see a kill */
 }
 
 long reaper_claim(const struct jobserver *js, long cap, struct reaper *r)
 {
 	struct report rep = { -EIO, 0, 0 };
-	int owner_pid = sys_getpid(), owner_fd, rp[2], mid;
+	struct watch w;
+	int rp[2], mid, err;
 	long n;
 
 	r->pid = 0;
 	r->start = 0;
 	if (cap > TOKENS_MAX)
 		cap = TOKENS_MAX;
-	/* Opened here, not in the reaper: this pidfd is the owner for certain, even if the
-	 * owner is killed and its pid reused before the reaper runs. */
-	owner_fd = sys_pidfd_open(owner_pid);
-	if (owner_fd < 0)
-		return owner_fd;
+	err = watch_owner(&w);
+	if (err < 0)
+		return err;
 	if (sys_pipe2(rp, O_CLOEXEC) < 0) {
-		sys_close(owner_fd);
+		if (w.fd >= 0)
+			sys_close(w.fd);
 		return -EMFILE;
 	}
 	/* Double fork: the reaper is no child of the owner (whose wait() must never see it)
@@ -153,11 +187,12 @@ long reaper_claim(const struct jobserver *js, long cap, struct reaper *r)
 	if (mid == 0) {
 		sys_setsid();
 		if (sys_fork() == 0)
-			reaper_main(js, cap, owner_fd, owner_pid, rp[1]);
+			reaper_main(js, cap, &w, rp[1]);
 		sys_exit(0);
 	}
 	sys_close(rp[1]);
-	sys_close(owner_fd);
+	if (w.fd >= 0)
+		sys_close(w.fd);
 	if (mid > 0) {
 		sys_waitpid(mid);
 		/* EOF before a whole report: the reaper died before taking anything we know of. */
@@ -175,6 +210,17 @@ long reaper_claim(const struct jobserver *js, long cap, struct reaper *r)
 	return rep.held;
 }
 
+/* Kernels before 5.3: the start time stands in for the pidfd. A pid reused between the
+ * check and the kill would take a stray SIGUSR1; the window is two syscalls long, and the
+ * reaper cannot end before we release it unless someone kills it with SIGKILL. */
+static void release_by_pid(const struct reaper *r)
+{
+	if (procstat_start_time(r->pid) != r->start || sys_kill(r->pid, RELEASE_SIGNAL) < 0)
+		return;
+	for (int ms = 0; ms < RELEASE_WAIT_MS && procstat_start_time(r->pid) == r->start; ms++)
+		sys_poll(NULL, 0, 1);
+}
+
 void reaper_release(const struct reaper *r)
 {
 	struct pollfd pfd;
@@ -182,12 +228,16 @@ void reaper_release(const struct reaper *r)
 
 	if (r->pid <= 0)
 		return;
-	fd = sys_pidfd_open(r->pid);
+	fd = open_pidfd(r->pid);
+	if (fd == -ENOSYS) {
+		release_by_pid(r);
+		return;
+	}
 	if (fd < 0)
 		return; /* it is gone already */
 	/* The pidfd pins the process; the start time proves it is our reaper, not a process
 	 * that got its pid after someone killed the reaper. */
-	if (start_time(r->pid) == r->start && sys_pidfd_send_signal(fd, RELEASE_SIGNAL) == 0) {
+	if (procstat_start_time(r->pid) == r->start && sys_pidfd_send_signal(fd, RELEASE_SIGNAL) == 0) {
 		pfd.fd = fd;
 		pfd.events = POLLIN;
 		sys_poll(&pfd, 1, RELEASE_WAIT_MS);

@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/stat.h>
+#include <linux/wait.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/ioctl.h>
 #include <time.h>
 
@@ -28,6 +30,16 @@ int sys_open(const char *path, int flags)
 
 	do
 		r = SC4(SYS_openat, AT_FDCWD, path, flags, 0);
+	while (r == -EINTR);
+	return (int)r;
+}
+
+int sys_open_mode(const char *path, int flags, unsigned mode)
+{
+	long r;
+
+	do
+		r = SC4(SYS_openat, AT_FDCWD, path, flags, mode);
 	while (r == -EINTR);
 	return (int)r;
 }
@@ -107,6 +119,24 @@ int sys_getpid(void)
 	return (int)SC0(SYS_getpid);
 }
 
+int sys_getppid(void)
+{
+	return (int)SC0(SYS_getppid);
+}
+
+/* The wall clock, for trace records that many processes append to one file. */
+int sys_clock_realtime(uint64_t *sec, uint32_t *usec)
+{
+	struct timespec ts;
+	long r = SC2(SYS_clock_gettime, CLOCK_REALTIME, &ts);
+
+	if (r < 0)
+		return (int)r;
+	*sec = (uint64_t)ts.tv_sec;
+	*usec = (uint32_t)(ts.tv_nsec / 1000);
+	return 0;
+}
+
 int sys_pipe2(int fds[2], int flags)
 {
 	return (int)SC2(SYS_pipe2, fds, flags);
@@ -114,8 +144,10 @@ int sys_pipe2(int fds[2], int flags)
 
 int sys_fork(void)
 {
-	/* clone(SIGCHLD) is fork without libc: no atfork handlers of the program run. */
-	return (int)SC5(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	/* clone() is fork without libc: no atfork handlers of the program run. Exit signal 0:
+	 * the child's end sends no SIGCHLD, which would stay pending in a program that
+	 * inherited SIGCHLD blocked. sys_waitpid waits for such a child with __WALL. */
+	return (int)SC5(SYS_clone, 0, 0, 0, 0, 0);
 }
 
 int sys_waitpid(int pid)
@@ -124,7 +156,7 @@ int sys_waitpid(int pid)
 	long r;
 
 	do
-		r = SC4(SYS_wait4, pid, &status, 0, 0);
+		r = SC4(SYS_wait4, pid, &status, __WALL, 0);
 	while (r == -EINTR);
 	return r < 0 ? (int)r : status;
 }
@@ -138,6 +170,11 @@ _Noreturn void sys_exit(int status)
 {
 	for (;;)
 		SC1(SYS_exit_group, status);
+}
+
+int sys_kill(int pid, int sig)
+{
+	return (int)SC2(SYS_kill, pid, sig);
 }
 
 int sys_pidfd_open(int pid)
@@ -180,6 +217,11 @@ int sys_signalfd(int sig)
 	return (int)SC4(SYS_signalfd4, -1, &mask, KSIGSET_SIZE, O_CLOEXEC | O_NONBLOCK);
 }
 
+int sys_set_name(const char *comm)
+{
+	return (int)SC2(SYS_prctl, PR_SET_NAME, comm);
+}
+
 int sys_chdir(const char *path)
 {
 	return (int)SC1(SYS_chdir, path);
@@ -205,6 +247,15 @@ void sys_close_except(const int *keep, int nkeep)
 		lo = (unsigned)keep[i] + 1;
 	}
 	close_span(lo, ~0U);
+}
+
+long sys_readlink(const char *path, char *buf, size_t cap)
+{
+	long n = SC4(SYS_readlinkat, AT_FDCWD, path, buf, cap - 1);
+
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
 }
 
 long sys_read_file(const char *path, char *buf, size_t cap)

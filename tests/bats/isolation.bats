@@ -1,0 +1,163 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Issue 4: the reaper has no effect on the wrapped program (no child it can wait() for, no
+# signal handler, mask or pending signal, no fd of ours after the constructor), and it ends
+# within milliseconds of its owner, so the top-level make never waits on it at exit.
+
+load helpers
+
+setup() {
+	need_tool "$TOOLS/victim"
+	VICTIM=$TOOLS/victim
+	# Under the sanitizer build every program here has ASan preloaded. Its SIGSEGV handler
+	# can deadlock when a SIGSEGV sent to a group arrives during ASan's own start-up (seen:
+	# a forked child exec'ing true spun for ever holding make's output open), and it turns
+	# a crash into abort(): let SIGSEGV do what it does in the field.
+	[ "${JSP_SANITIZE:-OFF}" != ON ] || export ASAN_OPTIONS=$ASAN_OPTIONS:handle_segv=0
+}
+
+# probe_makefile [PREFIX]: runs "victim probe" without and then with the library, both
+# under PREFIX (a command that execs its arguments), into the same file name so that the
+# fd of stdout reads the same; the first line (PARALLELISM and pid) is kept apart.
+probe_makefile() {
+	local prefix=$1
+	write_makefile <<EOF
+all:
+	+@$prefix $VICTIM probe > out; head -1 out > plain.head; tail -n +2 out | grep -v SigQ > plain
+	+@$prefix $JSP $VICTIM probe > out; head -1 out > wrapped.head; tail -n +2 out | grep -v SigQ > wrapped
+	+@echo pool=\$\$($TOKENS count)
+EOF
+}
+
+# assert_probe_same: the wrapped run claimed, and saw the same as the plain run.
+assert_probe_same() {
+	local d=$BATS_TEST_TMPDIR
+	[ "$status" -eq 0 ] || { echo "make exited $status: $output" >&2; return 1; }
+	grep -q '^PARALLELISM=8 ' "$d/wrapped.head" || {
+		echo "the wrapped probe did not claim: $(cat "$d/wrapped.head")" >&2
+		return 1
+	}
+	grep -qx 'wait=ECHILD' "$d/wrapped" || { echo "a child to wait for: $(cat "$d/wrapped")" >&2; return 1; }
+	diff -u "$d/plain" "$d/wrapped" >&2 || { echo "the library left a trace (above)" >&2; return 1; }
+	assert_pool_whole 8
+}
+
+@test "make 4.3: no child, signal state or fd of ours in the wrapped program" {
+	need_make 43
+	probe_makefile ""
+	jsp_make -j8
+	assert_probe_same
+}
+
+@test "make 4.4.1: no child, signal state or fd of ours in the wrapped program" {
+	need_make 44
+	probe_makefile ""
+	jsp_make -j8
+	assert_probe_same
+}
+
+# A parent that blocks SIGCHLD passes the mask on through exec: the end of any process we
+# fork would then leave a SIGCHLD pending in the program (ShdPnd), which it would see later.
+@test "SIGCHLD blocked at exec: no SIGCHLD of ours is left pending in the program" {
+	need_tool perl
+	need_make 44
+	probe_makefile "perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGCHLD)); exec @ARGV'"
+	jsp_make -j8
+	grep -q '^SigBlk:.*10000$' "$BATS_TEST_TMPDIR/plain" || {
+		echo "the test did not block SIGCHLD: $(cat "$BATS_TEST_TMPDIR/plain")" >&2
+		false
+	}
+	assert_probe_same
+}
+
+@test "wait in a wrapped shell returns at once: the reaper is no child of it" {
+	need_make 44
+	write_makefile <<EOF
+all:
+	+@timeout 2 $JSP sh -c 'wait; echo "waited PARALLELISM=\$\$PARALLELISM"'
+	+@echo pool=\$\$($TOKENS count)
+EOF
+	jsp_make -j8
+	[ "$status" -eq 0 ] || { echo "make exited $status: $output" >&2; false; }
+	grep -qx 'waited PARALLELISM=8' <<<"$output" || { echo "$output" >&2; false; }
+	assert_pool_whole 8
+}
+
+# alive PID: the process exists and has not ended (a zombie waiting for init has ended).
+alive() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat:0:1}" != Z ] && [ "${stat:0:1}" != X ]
+}
+
+# reaper_makefile END: the victim runs in the background with a verbose log, the recipe
+# reads the reaper's pid from it and records the reaper's fds, cwd and process group (from
+# /proc/PID/stat: ps hangs with ASan preloaded); then
+# the victim ends by END (kill9 from outside when END is "sleep") and the recipe measures
+# how long the reaper outlives it (in bash, so that the loop forks nothing).
+reaper_makefile() {
+	{
+		printf 'JSP = %s\nVICTIM = %s\nTOKENS = %s\nEND = %s\nSHELL = /bin/bash\n' \
+			"$JSP" "$VICTIM" "$TOKENS" "$1"
+		cat <<'EOF'
+all:
+	+@JOBSERVER_PRELOAD_VERBOSE=1 $(JSP) $(VICTIM) $(END) 200 2> log & v=$$!; \
+	while r=$$(sed -n 's/.*claimed.*(reaper pid \([0-9]*\)).*/\1/p' log); [ -z "$$r" ]; do sleep 0.001; done; \
+	echo "reaper=$$r"; ls -l /proc/$$r/fd > reaper.fds; readlink /proc/$$r/cwd > reaper.cwd; \
+	read -r st < /proc/$$$$/stat; set -- $${st##*) }; pg=$$3; \
+	read -r st < /proc/$$r/stat; set -- $${st##*) }; echo "pgid $$3 $$pg" > reaper.pgid; \
+	[ $(END) = sleep ] && kill -KILL $$v; wait $$v; t0=$${EPOCHREALTIME/./}; \
+	while [ -d /proc/$$r ] && read -r st < /proc/$$r/stat && [[ $${st##*) } != [ZX]* ]] && \
+		(($${EPOCHREALTIME/./} - t0 < 5000000)); do :; done; \
+	echo "reaper gone after $$(($${EPOCHREALTIME/./} - t0)) us"
+	+@echo pool=$$($(TOKENS) count)
+EOF
+	} | write_makefile
+}
+
+# reaper_check MAKE END: make ends well within the timeout, the reaper is gone after
+# make, the tokens are back, and the reaper held nothing of the build but the jobserver.
+reaper_check() {
+	local r us t0 d=$BATS_TEST_TMPDIR
+	need_make "$1"
+	reaper_makefile "$2"
+	t0=${EPOCHREALTIME/./}
+	TIMEOUT=10 jsp_make -j8
+	us=$((${EPOCHREALTIME/./} - t0))
+	[ "$status" -eq 0 ] || { echo "make exited $status (124: it hung): $output" >&2; return 1; }
+	[ "$us" -lt 3000000 ] || { echo "make took $us us" >&2; return 1; }
+	r=$(sed -n 's/^reaper=//p' <<<"$output")
+	[ -n "$r" ] || { echo "no reaper pid in: $output" >&2; return 1; }
+	! alive "$r" || { echo "reaper $r still runs after make ended" >&2; return 1; }
+	grep -q '^reaper gone after' <<<"$output" || { echo "$output" >&2; return 1; }
+	us=$(sed -n 's/^reaper gone after \([0-9]*\) us/\1/p' <<<"$output")
+	echo "# $2: the reaper ended ${us} us after its owner; make took the rest" >&3
+	[ "$us" -lt 1000000 ] || { echo "the reaper outlived its owner by $us us" >&2; return 1; }
+	assert_pool_whole 8
+	# fd 2 is the verbose log; 0 and 1 (make's output) must be closed.
+	! grep -E ' [01] -> ' "$d/reaper.fds" || { echo "the reaper holds stdin or stdout" >&2; return 1; }
+	[ "$(cat "$d/reaper.cwd")" = / ] || { echo "reaper cwd: $(cat "$d/reaper.cwd")" >&2; return 1; }
+	read -r _ rpg spg <"$d/reaper.pgid"
+	[ "$rpg" != "$spg" ] || { echo "the reaper is in the recipe's process group $spg" >&2; return 1; }
+}
+
+@test "make 4.4.1 does not hang at exit: the reaper of a SIGKILLed owner is gone at once" {
+	reaper_check 44 sleep
+}
+
+@test "make 4.4.1 does not hang at exit: the reaper of an owner that called _exit" {
+	reaper_check 44 _exit
+}
+
+@test "make 4.4.1 does not hang at exit: the reaper of an owner that crashed" {
+	reaper_check 44 segv
+}
+
+@test "make 4.4.1 does not hang at exit: the reaper released by a normal exit" {
+	reaper_check 44 exit
+}
+
+@test "make 4.3 does not hang at exit: the reaper of a SIGKILLed owner is gone at once" {
+	reaper_check 43 sleep
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * victim MODE [DELAY_MS] [WORK_MS]: the program the fault tests wrap. It prints one line
+ * "PARALLELISM=N pid=PID" (flushed at once, so a killer can read the pid from a file),
+ * sleeps DELAY_MS, spins the CPU for WORK_MS, then ends the way MODE says:
+ *   kill9 term int hup segv abort   raise that signal (segv: a real write through NULL)
+ *   _exit exit return               _exit(0), exit(0), return 0 from main
+ *   sleep                           sleep until killed from outside (gives up after 10 s)
+ *   fork50[:MODE]                   fork 50 children that end by different paths while
+ *                                   the parent ends by MODE (default exit)
+ *   probe                           print what the program itself can see of us: the
+ *                                   result of waitpid(-1, WNOHANG), the signal lines of
+ *                                   /proc/self/status (masks, handlers, pending) and
+ *                                   every open fd with its target
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const CHILD_ENDS[] = { "exit", "_exit", "kill9", "abort", "return",
+					   "term", "segv", "exec" };
+#define NCHILD_ENDS (sizeof CHILD_ENDS / sizeof CHILD_ENDS[0])
+/* Volatile so that the compiler cannot see the NULL and turn the write into a trap. */
+static int *volatile null_page;
+
+/* Not instrumented: under the sanitizer build UBSan would stop the program at this write
+ * by abort() before the fault; this mode must end by a real SIGSEGV. */
+__attribute__((no_sanitize("undefined", "address"))) static void write_null(void)
+{
+	*null_page = 1;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static void spin_ms(long ms)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
+}
+
+static void probe(void)
+{
+	char path[300], target[256], line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	DIR *d;
+	struct dirent *e;
+	int r = waitpid(-1, NULL, WNOHANG);
+
+	printf("wait=%s\n", r < 0 && errno == ECHILD ? "ECHILD" : "CHILD");
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "Sig", 3) || !strncmp(line, "ShdPnd", 6))
+			fputs(line, stdout);
+	if (f)
+		fclose(f);
+	/* The fd of the directory listing itself is left out: it is ours, not the library's. */
+	d = opendir("/proc/self/fd");
+	while (d && (e = readdir(d))) {
+		ssize_t n;
+
+		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+			continue;
+		snprintf(path, sizeof path, "/proc/self/fd/%s", e->d_name);
+		n = readlink(path, target, sizeof target - 1);
+		target[n < 0 ? 0 : n] = '\0';
+		printf("fd %s -> %s\n", e->d_name, target);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Ends the process as mode says; returns only for "return" (and for an unknown mode). */
+static int end_by(const char *mode)
+{
+	fflush(stdout);
+	if (!strcmp(mode, "kill9"))
+		raise(SIGKILL);
+	else if (!strcmp(mode, "term"))
+		raise(SIGTERM);
+	else if (!strcmp(mode, "int"))
+		raise(SIGINT);
+	else if (!strcmp(mode, "hup"))
+		raise(SIGHUP);
+	else if (!strcmp(mode, "segv"))
+		write_null();
+	else if (!strcmp(mode, "abort"))
+		abort();
+	else if (!strcmp(mode, "_exit"))
+		_exit(0);
+	else if (!strcmp(mode, "exit"))
+		exit(0);
+	else if (!strcmp(mode, "exec")) /* a new image in the child: the library runs again */
+		execl("/bin/true", "true", (char *)NULL);
+	else if (!strcmp(mode, "sleep")) {
+		sleep_ms(10000);
+		fprintf(stderr, "victim: nobody killed me within 10 s\n");
+		return 1;
+	} else if (strcmp(mode, "return")) {
+		fprintf(stderr, "victim: unknown mode %s\n", mode);
+		return 2;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "exit", *p = getenv("PARALLELISM");
+	long delay = argc > 2 ? atol(argv[2]) : 0, work = argc > 3 ? atol(argv[3]) : 0;
+	struct rlimit no_core = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &no_core); /* crashes by design: no core files to write */
+	/* A shell without job control starts background commands with SIGINT ignored, and
+	 * make passes on an ignored SIGINT: a kill by INT must still end us. The probe shows
+	 * the dispositions as the library left them, so it does not reset them. */
+	if (strcmp(mode, "probe"))
+		for (int sig = 1; sig < 32; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP)
+				signal(sig, SIG_DFL);
+	printf("PARALLELISM=%s pid=%d\n", p ? p : "", (int)getpid());
+	fflush(stdout);
+	if (!strcmp(mode, "probe")) {
+		probe();
+		return 0;
+	}
+	if (!strncmp(mode, "fork50", 6)) {
+		for (unsigned i = 0; i < 50; i++) {
+			if (fork() == 0) { /* children outlive the parent by up to 9 ms */
+				mode = CHILD_ENDS[i % NCHILD_ENDS];
+				delay = i % 10;
+				work = 0;
+				break;
+			}
+		}
+		if (!strncmp(mode, "fork50", 6))
+			mode = mode[6] == ':' ? mode + 7 : "exit";
+	}
+	sleep_ms(delay);
+	spin_ms(work);
+	return end_by(mode);
+}
