@@ -9,7 +9,13 @@
 
 struct options {
 	int verbose;
-	char **command; /* NULL-terminated, non-empty */
+	const char *max; /* --max N, or NULL */
+	char *exports;   /* --export NAME..., joined with ':' (malloc'd), or NULL */
+	const char *trace;  /* --trace FILE, or NULL */
+	const char *report; /* --report FILE: no command, print the report */
+	const char *svg;    /* --svg OUT (with --report) */
+	int show_status;    /* --status: no command, print the jobserver's state */
+	char **command;  /* NULL-terminated, non-empty */
 };
 
 /* Parses argv. Returns -1 to exit with *status (help, version, usage error), else 0. */

@@ -4,6 +4,7 @@
 #include "log.h"
 #include "makeflags.h"
 #include "owner.h"
+#include "select.h"
 #include "sys.h"
 
 #include <stdio.h>
@@ -43,45 +44,40 @@ static void explain(const struct makeflags_auth *a)
 	}
 }
 
-/* Takes the free tokens through a reaper. Returns how many, or -errno. */
-static long take(const struct jobserver *js, struct owner_marker *m)
+/* Takes up to cap free tokens through a reaper. Returns how many, or -errno. What we do
+ * not take stays in the pool for the other recipes. */
+static long take(const struct jobserver *js, struct owner_marker *m, long cap)
 {
-	long cap = 1L << 30;
 	int avail = sys_fionread(js->rfd);
 
 	/* An empty pool costs no reaper: there is nothing to give back. Racing with other
 	 * clients can only make us take fewer tokens than were free, never more. */
-	if (avail == 0)
+	if (avail == 0 || cap == 0)
 		return 0;
 	if (avail > 0 && avail < cap)
 		cap = avail;
 	return reaper_claim(js, cap, &m->reaper);
 }
 
-static void export_count(long held)
-{
-	char num[24];
-
-	snprintf(num, sizeof num, "%ld", held + 1);
-	env_export("PARALLELISM", num);
-}
-
-void claim_at_start(const struct env_view *env)
+void claim_at_start(const struct env_view *env, const char *argv0)
 {
 	int pid = sys_getpid();
 	struct owner_marker up = { 0 }, m = { 0 };
 	int has_up = env->owner && owner_marker_parse(env->owner, &up) == 0;
 	struct makeflags_auth auth;
 	struct jobserver js;
-	long held;
+	long held, cap;
 
 	if (has_up && up.pid == pid) {
 		owner_resume(&up); /* the owner exec'd: same pid, new image */
 		return;
 	}
-	if (!launcher_asked(env, pid))
+	if (launcher_asked(env, pid))
+		env_unset(ENV_CLAIM);
+	else if (!select_program(env, argv0))
 		return;
-	env_unset(ENV_CLAIM);
+	if (select_limits(env, &cap) < 0)
+		return;
 	if (makeflags_parse(env->makeflags, &auth) != MAKEFLAGS_PIPE &&
 	    auth.kind != MAKEFLAGS_FIFO) {
 		explain(&auth);
@@ -98,7 +94,7 @@ void claim_at_start(const struct env_view *env)
 	m.pid = pid;
 	m.dev = js.dev;
 	m.ino = js.ino;
-	held = take(&js, &m);
+	held = take(&js, &m, cap);
 	if (held < 0) {
 		log_msg("could not claim tokens from %s: %s; PARALLELISM left as it was", js.desc,
 			log_errno((int)held));
@@ -107,7 +103,7 @@ void claim_at_start(const struct env_view *env)
 	}
 	jobserver_close(&js);
 	owner_become(&m);
-	export_count(held);
+	select_export(env, held + 1);
 	log_msg("claimed %ld tokens from %s (reaper pid %d); PARALLELISM=%ld", held, js.desc,
 		m.reaper.pid, held + 1);
 }

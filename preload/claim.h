@@ -5,7 +5,8 @@
 
 #include "env.h"
 
-/* Called once at start-up by a process that has one of our variables set. */
-void claim_at_start(const struct env_view *env);
+/* Called once at start-up by a process that has one of our variables set (and by the
+ * launcher before it execs). argv0 may be NULL: it only helps to name the program. */
+void claim_at_start(const struct env_view *env, const char *argv0);
 
 #endif

@@ -15,6 +15,9 @@ static const struct {
 	{ "CLAIM", offsetof(struct env_view, claim) },
 	{ "OWNER", offsetof(struct env_view, owner) },
 	{ "VERBOSE", offsetof(struct env_view, verbose) },
+	{ "PROGRAMS", offsetof(struct env_view, programs) },
+	{ "MAX", offsetof(struct env_view, max) },
+	{ "EXPORT", offsetof(struct env_view, exports) },
 };
 
 /* If s starts with prefix, returns what follows it. */

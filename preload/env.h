@@ -7,12 +7,18 @@
 #define ENV_CLAIM ENV_PREFIX "CLAIM"       /* private: the launcher's pid, whose image claims */
 #define ENV_OWNER ENV_PREFIX "OWNER"       /* private: who holds tokens of which jobserver */
 #define ENV_VERBOSE ENV_PREFIX "VERBOSE"
+#define ENV_PROGRAMS ENV_PREFIX "PROGRAMS" /* name:name: the programs that claim without the launcher */
+#define ENV_MAX ENV_PREFIX "MAX"           /* PARALLELISM never exceeds it */
+#define ENV_EXPORT ENV_PREFIX "EXPORT"     /* name:name: more names for the count */
 
 struct env_view {
 	const char *makeflags;
 	const char *claim;
 	const char *owner;
 	const char *verbose;
+	const char *programs;
+	const char *max;
+	const char *exports;
 };
 
 /* Fills *v from environ in one pass. Returns nonzero if any JOBSERVER_PRELOAD_ variable

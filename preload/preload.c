@@ -9,18 +9,30 @@
 #include "log.h"
 #include "owner.h"
 
-__attribute__((constructor)) static void jobserver_preload_init(void)
+/* glibc passes a constructor of a shared object (argc, argv, envp); other libcs may pass
+ * nothing, and argv[0] only helps to name the program, so it is read from glibc only. */
+__attribute__((constructor)) static void jobserver_preload_init(int argc, char **argv,
+								 char **envp)
 {
 	struct env_view env;
+	const char *argv0 = NULL;
 
+	(void)envp;
 	if (!env_scan(&env))
 		return;
+#ifdef __GLIBC__
+	if (argc > 0 && argv)
+		argv0 = argv[0];
+#else
+	(void)argc;
+	(void)argv;
+#endif
 	log_verbose = env.verbose && env.verbose[0] && !(env.verbose[0] == '0' && !env.verbose[1]);
-	claim_at_start(&env);
+	claim_at_start(&env, argv0);
 }
 
-/* Runs at exit() and at return from main: every normal ending. Other endings (a signal,
- * _exit, a crash) are the reaper's to handle. */
+/* Runs at exit() and at return from main; exit_hooks.c covers _exit() and _Exit(). The
+ * endings that run no code of ours (a signal, a crash) are the reaper's to handle. */
 __attribute__((destructor)) static void jobserver_preload_fini(void)
 {
 	owner_exit();

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "select.h"
+#include "log.h"
+#include "policy.h"
+#include "sys.h"
+
+#include <stdio.h>
+#include <sys/auxv.h>
+
+/*
+ * The program's names. AT_EXECFN is the path given to execve(2): the binary, or for a
+ * script started through a shebang the script itself (the kernel runs the interpreter
+ * but keeps this path), so "sphinx-build" matches its Python process. argv[0] matters when
+ * it was set apart from the file: `exec -a NAME`, or ld.so run as a command (AT_EXECFN is
+ * then ld.so). getauxval() is the one import this costs every process; it makes no
+ * syscall.
+ */
+static const char *execfn(void)
+{
+	return (const char *)getauxval(AT_EXECFN);
+}
+
+/*
+ * GNU make serves the jobserver: if it held tokens its own jobs could not use them, and a
+ * sub-make would run its recipes one at a time. It is known by name, because a process
+ * cannot tell GNU make from its code cheaply; any one of its three names is enough: the
+ * path execve was given, argv[0], and the file actually running (/proc/self/exe, after
+ * every symlink, so `gmake -> make-4.4.1` and an executable makefile, #!/usr/bin/make -f,
+ * are both caught). A GNU make copied under an unrelated name is not recognised.
+ */
+static int is_gnu_make(const char *path, const char *argv0)
+{
+	char exe[4096]; /* PATH_MAX: a cut path would end in another name */
+
+	if ((path && policy_is_make(policy_basename(path))) ||
+	    (argv0 && policy_is_make(policy_basename(argv0))))
+		return 1;
+	return sys_readlink("/proc/self/exe", exe, sizeof exe) > 0 &&
+	       policy_is_make(policy_basename(exe));
+}
+
+int select_program(const struct env_view *env, const char *argv0)
+{
+	const char *path, *name = NULL;
+
+	if (!env->programs)
+		return 0;
+	path = execfn();
+	if (path && policy_listed(env->programs, policy_basename(path)))
+		name = policy_basename(path);
+	else if (argv0 && policy_listed(env->programs, policy_basename(argv0)))
+		name = policy_basename(argv0);
+	if (!name)
+		return 0; /* the common case in a preloaded build: silent, or every shell would say so */
+	if (is_gnu_make(path, argv0)) {
+		log_msg("%s is GNU make, which serves the jobserver: it never claims, whatever "
+			ENV_PROGRAMS " says", name);
+		return 0;
+	}
+	return 1;
+}
+
+int select_limits(const struct env_view *env, long *cap)
+{
+	const char *why, *bad;
+	size_t n;
+	long max;
+
+	*cap = POLICY_COUNT_MAX;
+	/* Empty is unset, as for the other variables: `JOBSERVER_PRELOAD_MAX= cmd` works. */
+	if (env->max && *env->max) {
+		if (policy_count(env->max, &max, &why) < 0) {
+			log_msg(ENV_MAX "=%s %s; not claiming: set it to the largest PARALLELISM "
+				"wanted, or unset it", env->max, why);
+			return -1;
+		}
+		*cap = max - 1; /* the command's own slot is the one it needs no token for */
+	}
+	if (env->exports && policy_names_check(env->exports, &bad, &n) < 0) {
+		log_msg(ENV_EXPORT " holds '%.*s', which is not a variable name we export "
+			"([A-Za-z_][A-Za-z0-9_]*, not " ENV_PREFIX "*); not claiming: fix or unset it",
+			(int)n, bad);
+		return -1;
+	}
+	return 0;
+}
+
+void select_export(const struct env_view *env, long count)
+{
+	char num[24], name[POLICY_NAME_MAX + 1];
+	const char *p = env->exports ? env->exports : "";
+	size_t n;
+
+	snprintf(num, sizeof num, "%ld", count);
+	env_export("PARALLELISM", num);
+	/* The names were checked by select_limits(): each fits in name. */
+	for (; (n = policy_next(&p)) != 0; p += n) {
+		snprintf(name, sizeof name, "%.*s", (int)n, p);
+		env_export(name, num);
+	}
+}
