@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One trace record: a whole line appended with one O_APPEND write to the file named by
+ * JOBSERVER_PRELOAD_TRACE, so that the lines of concurrent processes never interleave.
+ * Written by the trace library (every jobserver read and write of a traced process) and
+ * by the reaper (whose raw syscalls no interposer sees). Async-signal-safe: no libc.
+ *
+ *   JSPT1 t=SEC.USEC pid=P ppid=PP ev=take|give|exit js=DEV:INO n=BYTES held=N
+ *         src=mf|guess|reaper name=pipe:[INO]|fifo:PATH up=PID:COMM,... cmd=COMMAND LINE
+ *
+ * src=mf: the jobserver named by MAKEFLAGS; guess: a one-byte read or write on some other
+ * FIFO in a process that may be a jobserver's server (make), kept by the report only if
+ * another record names the same DEV:INO with src=mf; reaper: our own library's reaper.
+ */
+#ifndef JSP_TRACEREC_H
+#define JSP_TRACEREC_H
+
+#include <stdint.h>
+
+#define TRACE_ENV "JOBSERVER_PRELOAD_TRACE"
+#define TRACE_MAGIC "JSPT1"
+#define TRACE_CMD_MAX 160  /* the command line is cut to this many bytes */
+#define TRACE_NAME_MAX 128 /* the jobserver's name (fifo path), cut likewise */
+#define TRACE_UP_MAX 160   /* the ancestors, PID:COMM,... */
+#define TRACE_LINE_MAX 640
+
+struct trace_rec {
+	const char *ev;  /* "take", "give" or "exit" */
+	const char *src; /* "mf", "guess" or "reaper" */
+	uint64_t dev, ino;
+	long n, held;
+	int pid, ppid;
+	const char *name; /* pipe:[INO] or fifo:PATH */
+	const char *up;   /* the ancestors, nearest first (trace_rec_chain) */
+	const char *cmd;  /* shortened, one line (trace_rec_cmdline) */
+	uint64_t sec;     /* when, if not 0; else the time of the append */
+	uint32_t usec;
+};
+
+/* The trace file's path from environ, or NULL: not tracing. */
+const char *trace_rec_path(void);
+
+/* Appends the record, timestamped now, to path with one write. Returns 0 or -errno. */
+int trace_rec_append(const char *path, const struct trace_rec *r);
+
+/* This process's command line, arguments joined by blanks, control bytes and blanks in
+ * no position made visible, cut to TRACE_CMD_MAX with "...". prefix goes first. */
+void trace_rec_cmdline(const char *prefix, char *buf, unsigned cap);
+
+/* The ancestors from pid up, "PID:COMM,PID:COMM,...", at most a few levels, from
+ * /proc/PID/stat: the report's parent chain, even through processes that never touch a
+ * jobserver and so write no record (the recipe's shell). */
+void trace_rec_chain(int pid, char *buf, unsigned cap);
+
+/* The name for a jobserver: "fifo:PATH" from a desc of "fifo PATH", else "pipe:[INO]". */
+void trace_rec_name(const char *desc, uint64_t ino, char *buf, unsigned cap);
+
+/* The reaper's record: it took or gave n tokens of js for the owner, held after it.
+ * Does nothing unless JOBSERVER_PRELOAD_TRACE is set. Async-signal-safe. */
+struct jobserver;
+void trace_rec_reaper(const struct jobserver *js, const char *ev, long n, long held, int owner);
+
+#endif
