@@ -13,25 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int say_none(const struct makeflags_auth *a)
-{
-	switch (a->kind) {
-	case MAKEFLAGS_NONE:
-		log_msg("no jobserver: MAKEFLAGS names none (not run by make, or make runs "
-			"without -j or with -j1); run this from a recipe of make -jN");
-		break;
-	case MAKEFLAGS_DISABLED:
-		log_msg("no jobserver: MAKEFLAGS has %s=%s, which make gives a recipe not marked "
-			"recursive; prefix the recipe line with '+'", a->option, a->value);
-		break;
-	default:
-		log_msg("no jobserver: MAKEFLAGS has %s=%s, which names none (expected R,W or "
-			"fifo:PATH)", a->option, a->value);
-		break;
-	}
-	return 1;
-}
-
 int status_main(void)
 {
 	struct makeflags_auth auth;
@@ -40,8 +21,10 @@ int status_main(void)
 
 	log_verbose = 1; /* jobserver_open says why a jobserver is not usable */
 	makeflags_parse(getenv("MAKEFLAGS"), &auth);
-	if (auth.kind != MAKEFLAGS_PIPE && auth.kind != MAKEFLAGS_FIFO)
-		return say_none(&auth);
+	if (auth.kind != MAKEFLAGS_PIPE && auth.kind != MAKEFLAGS_FIFO) {
+		jobserver_explain(&auth);
+		return 1;
+	}
 	if (jobserver_open(&auth, &js) < 0)
 		return 1; /* the reason is printed */
 	free_tokens = sys_fionread(js.rfd);

@@ -23,27 +23,6 @@ static int launcher_asked(const struct env_view *env, int pid)
 	return *s == '\0' && v == pid;
 }
 
-/* Says why MAKEFLAGS gives us no jobserver. */
-static void explain(const struct makeflags_auth *a)
-{
-	switch (a->kind) {
-	case MAKEFLAGS_NONE:
-		log_msg("no jobserver in MAKEFLAGS: not run by make, or make runs with -j1 or "
-			"without -j; PARALLELISM left as it was");
-		break;
-	case MAKEFLAGS_DISABLED:
-		log_msg("MAKEFLAGS has %s=%s: make gives no jobserver to a recipe not marked "
-			"recursive; prefix the recipe line with '+'", a->option, a->value);
-		break;
-	case MAKEFLAGS_INVALID:
-		log_msg("MAKEFLAGS has %s=%s, which names no jobserver (expected R,W or fifo:PATH); "
-			"not claiming", a->option, a->value);
-		break;
-	default:
-		break;
-	}
-}
-
 /* Takes up to cap free tokens through a reaper. Returns how many, or -errno. What we do
  * not take stays in the pool for the other recipes. */
 static long take(const struct jobserver *js, struct owner_marker *m, long cap)
@@ -80,7 +59,7 @@ void claim_at_start(const struct env_view *env, const char *argv0)
 		return;
 	if (makeflags_parse(env->makeflags, &auth) != MAKEFLAGS_PIPE &&
 	    auth.kind != MAKEFLAGS_FIFO) {
-		explain(&auth);
+		jobserver_explain(&auth);
 		return;
 	}
 	if (jobserver_open(&auth, &js) < 0)

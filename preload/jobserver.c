@@ -128,6 +128,26 @@ static int open_fifo(const struct makeflags_auth *a, struct jobserver *js)
 	return r;
 }
 
+void jobserver_explain(const struct makeflags_auth *a)
+{
+	switch (a->kind) {
+	case MAKEFLAGS_NONE:
+		log_msg("no jobserver in MAKEFLAGS: not run by make, or make runs with -j1 or "
+			"without -j; PARALLELISM left as it was");
+		break;
+	case MAKEFLAGS_DISABLED:
+		log_msg("MAKEFLAGS has %s=%s: make gives no jobserver to a recipe not marked "
+			"recursive; prefix the recipe line with '+'", a->option, a->value);
+		break;
+	case MAKEFLAGS_INVALID:
+		log_msg("MAKEFLAGS has %s=%s, which names no jobserver (expected R,W or fifo:PATH); "
+			"not claiming", a->option, a->value);
+		break;
+	default:
+		break;
+	}
+}
+
 int jobserver_open(const struct makeflags_auth *a, struct jobserver *js)
 {
 	js->rfd = js->wfd = -1;

@@ -19,6 +19,9 @@ struct jobserver {
  * jobserver through /proc/self/fd so that the inherited fds' flags are never changed.
  * Returns 0, or -1 after saying why (when verbose). Opens nothing on failure. */
 int jobserver_open(const struct makeflags_auth *auth, struct jobserver *js);
+
+/* Says (when verbose) why a parsed MAKEFLAGS that is not PIPE or FIFO gives no jobserver. */
+void jobserver_explain(const struct makeflags_auth *auth);
 void jobserver_close(struct jobserver *js);
 
 /* Takes up to cap free tokens with one read. Returns the count (0: the pool is empty),

@@ -192,7 +192,7 @@ EOF
 	run env -u MAKEFLAGS "$JSP" --status
 	[ "$status" -eq 1 ]
 	[ "${#lines[@]}" -eq 1 ]
-	grep -q 'no jobserver: MAKEFLAGS names none' <<<"$output"
+	grep -q 'no jobserver in MAKEFLAGS: not run by make' <<<"$output"
 }
 
 @test "status: make 4.3 recipe without '+': not usable, and says why" {
