@@ -73,17 +73,14 @@ static void hold(const struct watch *w, int sfd)
 /* `pkill -f PATTERN`, a common clean-up in CI, would match a reaper that kept the owner's
  * command line and kill it with the tokens it holds: it takes a name of its own. Its argv
  * is a copy of the owner's memory, so writing over it touches nothing of the owner's. */
-static void rename_self(void)
+static void rename_self(const uint64_t *area)
 {
 	static const char name[] = "jobserver-preload-reaper";
-	static const int fields[] = { PROCSTAT_ARG_START, PROCSTAT_ARG_END };
-	uint64_t area[2];
-	char *p;
+	char *p = (char *)(uintptr_t)area[0];
 
 	sys_set_name("jsp-reaper");
-	if (procstat_read(0, fields, area, 2) < 0 || area[0] == 0 || area[1] <= area[0])
+	if (area[0] == 0 || area[1] <= area[0])
 		return;
-	p = (char *)(uintptr_t)area[0];
 	for (uint64_t i = 0; i < area[1] - area[0]; i++)
 		p[i] = i < sizeof name - 1 ? name[i] : '\0';
 }
@@ -91,8 +88,11 @@ static void rename_self(void)
 static _Noreturn void reaper_main(const struct jobserver *js, long cap, const struct watch *w,
 				  int report_fd)
 {
+	static const int stat_fields[] = { PROCSTAT_START_TIME, PROCSTAT_ARG_START,
+					   PROCSTAT_ARG_END };
 	static char tokens[TOKENS_MAX];
 	struct report rep = { 0, 0, 0 };
+	uint64_t stat[3] = { 0, 0, 0 };
 	int keep[6], nkeep = 0, sfd, r;
 
 	/* Blocked signals: a group kill, ^C or hangup of the build cannot take the tokens
@@ -112,10 +112,11 @@ static _Noreturn void reaper_main(const struct jobserver *js, long cap, const st
 	if (sfd >= 0)
 		insert_sorted(keep, &nkeep, sfd);
 	sys_close_except(keep, nkeep);
-	rename_self();
 
 	rep.pid = sys_getpid();
-	rep.start = procstat_start_time(0);
+	/* One read of /proc/self/stat: the start time for the report, and where argv lies. */
+	if (procstat_read(0, stat_fields, stat, 3) == 0)
+		rep.start = stat[0];
 	rep.held = sfd < 0 ? sfd : jobserver_take(js, tokens, (size_t)cap);
 	sys_close(js->rfd);
 	/* Our raw syscalls bypass the trace library: say what we took ourselves. */
@@ -125,6 +126,7 @@ static _Noreturn void reaper_main(const struct jobserver *js, long cap, const st
 	sys_close(report_fd);
 	if (rep.held <= 0)
 		sys_exit(0);
+	rename_self(stat + 1); /* after the report: the owner is not kept waiting for it */
 
 	hold(w, sfd);
 	r = jobserver_give(js, tokens, (size_t)rep.held);

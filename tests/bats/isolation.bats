@@ -161,3 +161,25 @@ reaper_check() {
 @test "make 4.3 does not hang at exit: the reaper of a SIGKILLed owner is gone at once" {
 	reaper_check 43 sleep
 }
+
+# CI clean-ups often kill by command line (pkill -f). The reaper must not match the owner's:
+# it would die holding every token.
+case_pkill_f() {
+	need_make "$1"
+	write_makefile <<EOF
+all: count
+job:
+	-+$JSP $VICTIM sleep
+killer:
+	+@sleep 0.5; pkill -KILL -f '[v]ictim sleep'; echo killed
+count: job killer
+	+@echo pool=\$\$($TOKENS count)
+EOF
+	jsp_make -j8
+	echo "$output"
+	grep -qx killed <<<"$output"
+	grep -q 'job.*Killed' <<<"$output" # the owner was killed, by its command line
+	assert_pool_whole 8
+}
+@test "make 4.3: pkill -f with the command's own line spares the reaper" { case_pkill_f 43; }
+@test "make 4.4.1: pkill -f with the command's own line spares the reaper" { case_pkill_f 44; }
