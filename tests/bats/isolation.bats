@@ -163,7 +163,7 @@ reaper_check() {
 }
 
 # CI clean-ups often kill by command line (pkill -f). The reaper must not match the owner's:
-# it would die holding every token.
+# it would die holding every token. (procps hangs with libasan preloaded: hence env -u.)
 case_pkill_f() {
 	need_make "$1"
 	write_makefile <<EOF
@@ -171,7 +171,7 @@ all: count
 job:
 	-+$JSP $VICTIM sleep
 killer:
-	+@sleep 0.5; pkill -KILL -f '[v]ictim sleep'; echo killed
+	+@sleep 0.5; env -u LD_PRELOAD pkill -KILL -f '[v]ictim sleep'; echo killed
 count: job killer
 	+@echo pool=\$\$($TOKENS count)
 EOF
