@@ -125,7 +125,10 @@ case_destdir_moved() {
 	need_tool gcc
 	local t=$BATS_TEST_TMPDIR triplet
 	triplet=$(gcc -print-multiarch)
-	[ -n "$triplet" ] || skip "gcc has no multiarch triplet here"
+	if [ -z "$triplet" ]; then
+		[ "${CI:-}" != true ] || { echo "gcc has no multiarch triplet under CI" >&2; return 1; }
+		skip "gcc has no multiarch triplet here"
+	fi
 	# Built without the sanitizer's LD_PRELOAD: cmake and gcc need not run under it.
 	env -u LD_PRELOAD cmake -S "$SRC" -B "$t/b" -DCMAKE_INSTALL_PREFIX=/usr \
 		-DBUILD_TESTING=OFF >/dev/null
