@@ -119,13 +119,13 @@ static _Noreturn void reaper_main(const struct jobserver *js, long cap, const st
 		rep.start = stat[0];
 	rep.held = sfd < 0 ? sfd : jobserver_take(js, tokens, (size_t)cap);
 	sys_close(js->rfd);
-	/* Our raw syscalls bypass the trace library: say what we took ourselves. */
-	if (rep.held > 0)
-		trace_rec_reaper(js, "take", rep.held, rep.held, w->pid);
 	sys_write_all(report_fd, &rep, sizeof rep);
 	sys_close(report_fd);
 	if (rep.held <= 0)
 		sys_exit(0);
+	/* Our raw syscalls bypass the trace library: say what we took ourselves (after the
+	 * report: the owner is not kept waiting for it). */
+	trace_rec_reaper(js, "take", rep.held, rep.held, w->pid);
 	rename_self(stat + 1); /* after the report: the owner is not kept waiting for it */
 
 	hold(w, sfd);
