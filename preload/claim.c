@@ -7,8 +7,6 @@
 #include "select.h"
 #include "sys.h"
 
-#include <stdio.h>
-
 /* The launcher names the pid whose image claims: the command it execs. A child of that
  * command inherits the variable but has another pid, so it never claims because of it. */
 static int launcher_asked(const struct env_view *env, int pid)

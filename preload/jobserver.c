@@ -6,12 +6,13 @@
  * written to it until it is known to be the jobserver.
  */
 #include "jobserver.h"
+#include "fmt.h"
 #include "log.h"
 #include "sys.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 #define FIX_PLUS "mark the recipe recursive: prefix the line with '+' or use $(MAKE) in it"
@@ -64,7 +65,7 @@ static int reopen(int fd, const struct jsp_stat *want, struct jobserver *js)
 	char path[32];
 	struct jsp_stat st;
 
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	fmt_proc_fd(path, sizeof path, 0, fd);
 	js->rfd = sys_open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	/* The write side is ours too: a private O_NONBLOCK never leaks into make's fds. */
 	js->wfd = js->rfd < 0 ? js->rfd : sys_open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -91,7 +92,13 @@ static int open_pipe(const struct makeflags_auth *a, struct jobserver *js)
 {
 	struct jsp_stat rst, wst;
 
-	snprintf(js->desc, sizeof js->desc, "pipe fds %d,%d", a->rfd, a->wfd);
+	struct out o = { js->desc, js->desc + sizeof js->desc - 1 };
+
+	put_str(&o, "pipe fds ");
+	put_int(&o, a->rfd);
+	put_str(&o, ",");
+	put_int(&o, a->wfd);
+	*o.p = '\0';
 	if (check_fd(a->rfd, 0, &rst) < 0 || check_fd(a->wfd, 1, &wst) < 0)
 		return -1;
 	if (rst.dev != wst.dev || rst.ino != wst.ino) {
@@ -107,7 +114,11 @@ static int open_fifo(const struct makeflags_auth *a, struct jobserver *js)
 	struct jsp_stat st;
 	int pfd, r;
 
-	snprintf(js->desc, sizeof js->desc, "fifo %.80s", a->path);
+	struct out o = { js->desc, js->desc + sizeof js->desc - 1 };
+
+	put_str(&o, "fifo ");
+	put_str(&o, a->path);
+	*o.p = '\0';
 	/* O_PATH opens nothing: no side effect on a device, and no block on a fifo. */
 	pfd = sys_open(a->path, O_PATH | O_CLOEXEC);
 	if (pfd < 0) {
@@ -167,11 +178,11 @@ void jobserver_close(struct jobserver *js)
 	js->rfd = js->wfd = -1;
 }
 
-long jobserver_take(const struct jobserver *js, char *buf, size_t cap)
+long jobserver_take(const struct jobserver *js, int vault, size_t cap)
 {
-	/* One read is enough: a pipe read copies from every queued buffer until it has
-	 * cap bytes or the pipe is empty, so a short count means the pool was drained. */
-	long r = sys_read(js->rfd, buf, cap);
+	/* One splice is enough: it moves from every queued buffer until it has cap bytes,
+	 * the pool is empty or the vault is full; a short count is a smaller claim. */
+	long r = sys_splice(js->rfd, vault, cap);
 
 	if (r == -EAGAIN)
 		return 0; /* the pool is empty: others hold every token */
@@ -180,7 +191,31 @@ long jobserver_take(const struct jobserver *js, char *buf, size_t cap)
 	return r;
 }
 
-int jobserver_give(const struct jobserver *js, const char *buf, size_t len)
+/* How long a give-back waits for room in a full jobserver pipe: only a pipe that others
+ * filled past what it held can be full, so this bound is against a broken jobserver. */
+#define GIVE_WAIT_MS 5000
+
+long jobserver_give(int vault, int jsw)
 {
-	return sys_write_all(js->wfd, buf, len);
+	long moved = 0;
+
+	for (int waits = 0;;) {
+		/* What is left, asked first: an empty vault costs the jobserver no syscall. */
+		int left = sys_fionread(vault);
+		struct pollfd pfd = { .fd = jsw, .events = POLLOUT };
+		long r;
+
+		if (left <= 0)
+			return left < 0 ? left : moved;
+		r = sys_splice(vault, jsw, (size_t)left);
+		if (r > 0) {
+			moved += r;
+			continue;
+		}
+		if (r != -EAGAIN)
+			return r == 0 ? moved : r;
+		/* The jobserver is full: others wrote more than it held. Wait for room. */
+		if (++waits > 100 || sys_poll(&pfd, 1, GIVE_WAIT_MS) <= 0)
+			return -EAGAIN;
+	}
 }

@@ -24,11 +24,19 @@ int jobserver_open(const struct makeflags_auth *auth, struct jobserver *js);
 void jobserver_explain(const struct makeflags_auth *auth);
 void jobserver_close(struct jobserver *js);
 
-/* Takes up to cap free tokens with one read. Returns the count (0: the pool is empty),
- * or -errno with nothing taken (end of file counts as an error: -EIO). */
-long jobserver_take(const struct jobserver *js, char *buf, size_t cap);
+/* Tokens move only between two pipes, the jobserver and a vault (a pipe of ours that the
+ * reaper holds), with splice(2): the kernel moves the bytes themselves, so at every moment
+ * each token is in exactly one of the two, whoever is killed when, and the bytes given
+ * back are the bytes taken.
+ *
+ * jobserver_take moves up to cap free tokens into the vault's write end with one splice.
+ * Returns the count (0: the pool is empty), or -errno with nothing moved (end of file,
+ * no jobserver left: -EIO). */
+long jobserver_take(const struct jobserver *js, int vault, size_t cap);
 
-/* Writes back exactly these bytes. Returns 0 or -errno. */
-int jobserver_give(const struct jobserver *js, const char *buf, size_t len);
+/* Moves every token in the vault (read end; its write end closed) back into the
+ * jobserver's write end jsw. Returns the count moved, or -errno: what was moved before
+ * the error is back, the rest stays in the vault. Async-signal-safe. */
+long jobserver_give(int vault, int jsw);
 
 #endif

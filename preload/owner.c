@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "owner.h"
 #include "env.h"
+#include "fmt.h"
 #include "log.h"
 #include "sys.h"
 
-#include <stdio.h>
 
 /* Set once, in the constructor, before any thread of the program exists. */
 static struct owner_marker owned;
@@ -30,24 +30,32 @@ static int parse_u64(const char **sp, char stop, uint64_t *out)
 
 int owner_marker_parse(const char *s, struct owner_marker *m)
 {
-	uint64_t pid, rpid;
+	uint64_t pid, rpid, fd;
 
-	if (parse_u64(&s, ':', &pid) || parse_u64(&s, ':', &rpid) ||
-	    parse_u64(&s, ':', &m->reaper.start) || parse_u64(&s, ':', &m->dev) ||
-	    parse_u64(&s, '\0', &m->ino) || pid == 0 || pid > INT32_MAX || rpid > INT32_MAX)
+	if (parse_u64(&s, ':', &pid) || parse_u64(&s, ':', &rpid) || parse_u64(&s, ':', &fd) ||
+	    parse_u64(&s, ':', &m->reaper.vault_dev) || parse_u64(&s, ':', &m->reaper.vault_ino) ||
+	    parse_u64(&s, ':', &m->dev) || parse_u64(&s, '\0', &m->ino) || pid == 0 ||
+	    pid > INT32_MAX || rpid > INT32_MAX || fd > INT32_MAX)
 		return -1;
 	m->pid = (int)pid;
 	m->reaper.pid = (int)rpid;
+	m->reaper.fd = (int)fd;
 	return 0;
 }
 
 int owner_become(const struct owner_marker *m)
 {
-	char buf[128];
+	const uint64_t fields[] = { (uint64_t)m->pid, (uint64_t)m->reaper.pid, (uint64_t)m->reaper.fd,
+				    m->reaper.vault_dev, m->reaper.vault_ino, m->dev, m->ino };
+	char buf[160];
+	struct out o = { buf, buf + sizeof buf - 1 };
 
-	snprintf(buf, sizeof buf, "%d:%d:%llu:%llu:%llu", m->pid, m->reaper.pid,
-		 (unsigned long long)m->reaper.start, (unsigned long long)m->dev,
-		 (unsigned long long)m->ino);
+	for (unsigned i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if (i)
+			put_str(&o, ":");
+		put_uint(&o, fields[i], 0);
+	}
+	*o.p = '\0';
 	owned = *m;
 	return env_export(ENV_OWNER, buf);
 }
@@ -55,7 +63,7 @@ int owner_become(const struct owner_marker *m)
 void owner_resume(const struct owner_marker *m)
 {
 	owned = *m;
-	if (m->reaper.pid)
+	if (m->reaper.vault_ino)
 		log_msg("exec'd by the owner: still holding the tokens (reaper pid %d)", m->reaper.pid);
 }
 
@@ -65,5 +73,5 @@ void owner_exit(void)
 	if (owned.pid == 0 || owned.pid != sys_getpid())
 		return;
 	owned.pid = 0;
-	reaper_release(&owned.reaper);
+	(void)reaper_release(&owned.reaper, owned.dev, owned.ino);
 }

@@ -13,12 +13,12 @@
 #include <stdint.h>
 
 struct owner_marker {
-	int pid;             /* the owner */
-	struct reaper reaper; /* who gives the tokens back (pid 0: nothing is held) */
-	uint64_t dev, ino;   /* the jobserver they came from */
+	int pid;              /* the owner */
+	struct reaper reaper; /* where its tokens are (vault_ino 0: nothing is held) */
+	uint64_t dev, ino;    /* the jobserver they came from */
 };
 
-/* Parses "PID:REAPERPID:START:DEV:INO". Returns 0 or -1. */
+/* Parses "PID:REAPERPID:FD:VAULTDEV:VAULTINO:DEV:INO". Returns 0 or -1. */
 int owner_marker_parse(const char *s, struct owner_marker *m);
 
 /* This process is the owner now: exports the marker. Returns 0 or -1. */

@@ -1,34 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "procstat.h"
+#include "fmt.h"
 #include "sys.h"
 
-static char *fmt_uint(char *end, uint64_t v)
-{
-	*--end = '\0';
-	do
-		*--end = (char)('0' + v % 10);
-	while (v /= 10);
-	return end;
-}
+#include <errno.h>
 
 int procstat_read(int pid, const int *fields, uint64_t *out, int n)
 {
-	char path[40] = "/proc/", num[24], buf[1024], *p, *last = NULL;
-	char *d = path + 6;
+	char path[40], buf[1024], *p, *last = NULL;
 	int field = 2, i = 0;
+	long r;
 
-	for (p = pid ? fmt_uint(num + sizeof num, (uint64_t)pid) : "self"; *p;)
-		*d++ = *p++;
-	for (p = "/stat"; *p;)
-		*d++ = *p++;
-	*d = '\0';
-	if (sys_read_file(path, buf, sizeof buf) <= 0)
-		return -1;
+	fmt_proc_path(path, sizeof path, pid, "stat");
+	r = sys_read_file(path, buf, sizeof buf);
+	if (r == -ENOENT || r == -ESRCH)
+		return -ESRCH;
+	if (r <= 0)
+		return -EIO;
 	for (p = buf; *p; p++) /* the command name in field 2 may hold ') ' itself */
 		if (*p == ')')
 			last = p;
-	if (!last || last[1] != ' ' || last[2] == 'Z' || last[2] == 'X')
-		return -1;
+	if (!last || last[1] != ' ')
+		return -EIO;
+	if (last[2] == 'Z' || last[2] == 'X')
+		return -ESRCH; /* it has ended: only its exit status is left */
 	for (p = last + 1; *p && i < n; p++) {
 		if (*p != ' ')
 			continue;
@@ -39,7 +34,7 @@ int procstat_read(int pid, const int *fields, uint64_t *out, int n)
 			out[i] = out[i] * 10 + (uint64_t)(p[1] - '0');
 		i++;
 	}
-	return i == n ? 0 : -1;
+	return i == n ? 0 : -EIO;
 }
 
 uint64_t procstat_start_time(int pid)
@@ -48,4 +43,13 @@ uint64_t procstat_start_time(int pid)
 	uint64_t v;
 
 	return procstat_read(pid, &field, &v, 1) == 0 ? v : 0;
+}
+
+int procstat_ended(int pid, uint64_t start)
+{
+	static const int field = PROCSTAT_START_TIME;
+	uint64_t v;
+	int r = procstat_read(pid, &field, &v, 1);
+
+	return r == -ESRCH || (r == 0 && v != start);
 }

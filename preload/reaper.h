@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The reaper: a small process, no child of the owner, that takes the tokens itself and
- * gives them back when the owner releases it at exit or when the owner ends any other
- * way (SIGKILL, a crash, _exit). It is the only process that ever writes them back.
- * docs/design.md argues why no byte is written twice.
+ * The reaper: a small process, no child of any owner, that holds each owner's tokens in a
+ * vault (a pipe) and gives them back when the owner ends without having given them back
+ * itself (SIGKILL, a crash, an exec into a program without the library). One serves every
+ * owner of a jobserver while it runs (reaper.c); owners find it, or start it, by a unix
+ * socket, and claim and release through it (reaper_client.c). docs/design.md argues why no
+ * token is lost or given back twice.
  */
 #ifndef JSP_REAPER_H
 #define JSP_REAPER_H
@@ -12,18 +14,29 @@
 
 #include <stdint.h>
 
+/* Where an owner's tokens are: in its vault, which the reaper keeps at fd in its fd table
+ * (the jobserver's write end at fd + 1). */
 struct reaper {
-	int pid;        /* 0: there is none (nothing was taken) */
-	uint64_t start; /* its start time (/proc/PID/stat field 22): tells it from a reused pid */
+	int pid;                       /* the reaper */
+	int fd;                        /* where we asked the reaper to keep the vault */
+	uint64_t vault_dev, vault_ino; /* 0: nothing is held */
 };
 
-/* Starts a reaper that takes up to cap tokens from js. Returns how many it holds (>= 0) and
- * fills *r, or -errno with nothing taken. No fd, child or signal of ours is left in the
- * calling process; js stays open for the caller to close. */
+/* Moves up to cap tokens of js into a new vault held by the reaper of js, starting the
+ * reaper if there is none. Returns how many (>= 0) and fills *r, or -errno with nothing
+ * taken. No fd, child or signal of ours is left in the calling process; js stays open for
+ * the caller to close. */
 long reaper_claim(const struct jobserver *js, long cap, struct reaper *r);
 
-/* The owner's exit: tells the reaper to give the tokens back and waits (bounded) until it
- * has, so that they are back before make sees our exit status. Async-signal-safe. */
-void reaper_release(const struct reaper *r);
+/* The owner's exit: the tokens go back to the jobserver dev:ino before this returns, so
+ * that they are back before make sees our exit status: moved by us from the vault, found
+ * through /proc/PID/fd of the reaper, or else by the reaper when we ask it. Returns the
+ * count given back, or -errno. Async-signal-safe. */
+long reaper_release(const struct reaper *r, uint64_t dev, uint64_t ino);
+
+/* The reaper process itself, in a grandchild made by reaper_claim: binds the name of the
+ * reaper of dev:ino, says on report whether it could (an int: 0 or -errno), and serves
+ * until it has held nothing for a while. */
+_Noreturn void reaper_main(uint64_t dev, uint64_t ino, int report);
 
 #endif

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "select.h"
+#include "fmt.h"
 #include "log.h"
 #include "policy.h"
 #include "sys.h"
 
-#include <stdio.h>
 #include <sys/auxv.h>
 
 /*
@@ -88,14 +88,18 @@ int select_limits(const struct env_view *env, long *cap)
 void select_export(const struct env_view *env, long count)
 {
 	char num[24], name[POLICY_NAME_MAX + 1];
+	struct out o = { num, num + sizeof num - 1 }, on;
 	const char *p = env->exports ? env->exports : "";
 	size_t n;
 
-	snprintf(num, sizeof num, "%ld", count);
+	put_int(&o, count);
+	*o.p = '\0';
 	env_export("PARALLELISM", num);
 	/* The names were checked by select_limits(): each fits in name. */
 	for (; (n = policy_next(&p)) != 0; p += n) {
-		snprintf(name, sizeof name, "%.*s", (int)n, p);
+		on = (struct out){ name, name + sizeof name - 1 };
+		put_strn(&on, p, n);
+		*on.p = '\0';
 		env_export(name, num);
 	}
 }

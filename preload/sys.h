@@ -47,4 +47,25 @@ long sys_read_file(const char *path, char *buf, size_t cap);
 /* readlink(2) with the result NUL-terminated (cut to cap - 1 bytes). */
 long sys_readlink(const char *path, char *buf, size_t cap);
 
+/* sys_sock.c: a unix socket between an owner and its reaper, splice, memory, the clock. */
+struct msghdr;
+int sys_socket_unix(int flags); /* AF_UNIX SOCK_SEQPACKET, close-on-exec, | flags */
+int sys_bind(int fd, const void *addr, unsigned len);
+int sys_listen(int fd, int backlog);
+int sys_connect(int fd, const void *addr, unsigned len);
+int sys_accept(int fd); /* the connection non-blocking and close-on-exec */
+int sys_peer(int fd, int *pid, unsigned *uid); /* SO_PEERCRED */
+long sys_sendmsg(int fd, const struct msghdr *msg); /* never blocks, never SIGPIPE */
+long sys_recvmsg(int fd, struct msghdr *msg);       /* never blocks; fds close-on-exec */
+int sys_shutdown_read(int fd); /* on a listener: refuses new connections, keeps queued ones */
+/* splice(2) between two pipes, SPLICE_F_NONBLOCK: -EAGAIN when from is empty (and still
+ * has a writer) or to is full; 0 when from is empty and has no writer left. */
+long sys_splice(int from, int to, size_t len);
+int sys_dup3(int fd, int to); /* close-on-exec */
+unsigned sys_geteuid(void);
+void *sys_map(size_t len); /* anonymous, zeroed; NULL on failure */
+void sys_unmap(void *p, size_t len);
+int sys_raise_nofile(void); /* soft limit := hard; returns the soft limit */
+uint64_t sys_monotonic_ms(void);
+
 #endif

@@ -62,5 +62,6 @@ static inline long raw_syscall6(long n, long a, long b, long c, long d, long e, 
 #define SC3(n, a, b, c) SC(n, a, b, c, 0, 0, 0)
 #define SC4(n, a, b, c, d) SC(n, a, b, c, d, 0, 0)
 #define SC5(n, a, b, c, d, e) SC(n, a, b, c, d, e, 0)
+#define SC6(n, a, b, c, d, e, f) SC(n, a, b, c, d, e, f)
 
 #endif

@@ -4,53 +4,12 @@
  * that may have had threads, where only async-signal-safe code is safe.
  */
 #include "tracerec.h"
-#include "jobserver.h"
+#include "fmt.h"
 #include "sys.h"
 
 #include <fcntl.h>
 
 extern char **environ;
-
-struct out {
-	char *p, *end; /* end leaves room for the final newline */
-};
-
-static void put_str(struct out *o, const char *s)
-{
-	while (*s && o->p < o->end)
-		*o->p++ = *s++;
-}
-
-static void put_uint(struct out *o, uint64_t v, int width)
-{
-	char num[24], *d = num + sizeof num;
-	int len = 0;
-
-	/* Padding in the same loop: a separate one becomes a memset, an import we avoid. */
-	do {
-		*--d = (char)('0' + v % 10);
-		v /= 10;
-	} while (++len < width || v);
-	for (; d < num + sizeof num && o->p < o->end; d++)
-		*o->p++ = *d;
-}
-
-static void put_int(struct out *o, long v)
-{
-	if (v < 0 && o->p < o->end) {
-		*o->p++ = '-';
-		put_uint(o, (uint64_t)-(v + 1) + 1, 0);
-		return;
-	}
-	put_uint(o, (uint64_t)v, 0);
-}
-
-/* A field value with no blank or control byte: the parser splits at blanks. */
-static void put_word(struct out *o, const char *s)
-{
-	for (; *s && o->p < o->end; s++)
-		*o->p++ = (unsigned char)*s <= ' ' || *s == 0x7f ? '?' : *s;
-}
 
 const char *trace_rec_path(void)
 {
@@ -67,13 +26,12 @@ const char *trace_rec_path(void)
 	return NULL;
 }
 
-int trace_rec_append(const char *path, const struct trace_rec *r)
+int trace_rec_write(int fd, const struct trace_rec *r)
 {
 	char line[TRACE_LINE_MAX];
 	struct out o = { line, line + sizeof line - 1 };
 	uint64_t sec = r->sec;
 	uint32_t usec = r->usec;
-	int fd, err;
 
 	if (!sec)
 		sys_clock_realtime(&sec, &usec);
@@ -104,22 +62,30 @@ int trace_rec_append(const char *path, const struct trace_rec *r)
 	put_str(&o, " cmd=");
 	put_str(&o, r->cmd);
 	*o.p++ = '\n';
+	return sys_write_all(fd, line, (size_t)(o.p - line));
+}
+
+int trace_rec_append(const char *path, const struct trace_rec *r)
+{
 	/* Opened for each record: no fd of ours lives on in the traced program, where it
 	 * could be closed, dup2'ed over or inherited; O_APPEND makes each write one record. */
-	fd = sys_open_mode(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+	int fd = sys_open_mode(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666), err;
+
 	if (fd < 0)
 		return fd;
-	err = sys_write_all(fd, line, (size_t)(o.p - line));
+	err = trace_rec_write(fd, r);
 	sys_close(fd);
 	return err;
 }
 
-void trace_rec_cmdline(const char *prefix, char *buf, unsigned cap)
+long trace_rec_cmdline(int pid, const char *prefix, char *buf, unsigned cap)
 {
-	char raw[TRACE_CMD_MAX + 1];
+	char raw[TRACE_CMD_MAX + 1], path[40];
 	struct out o = { buf, buf + cap - 1 };
-	long n = sys_read_file("/proc/self/cmdline", raw, sizeof raw);
+	long n;
 
+	fmt_proc_path(path, sizeof path, pid, "cmdline");
+	n = sys_read_file(path, raw, sizeof raw);
 	put_str(&o, prefix);
 	/* Arguments end in NUL: make them blanks, and anything that could end the line '?'. */
 	for (long i = 0; i < n && o.p < o.end; i++) {
@@ -135,6 +101,7 @@ void trace_rec_cmdline(const char *prefix, char *buf, unsigned cap)
 	if (n >= (long)sizeof raw - 1)
 		put_str(&o, "...");
 	*o.p = '\0';
+	return n;
 }
 
 #define CHAIN_DEPTH 6
@@ -143,13 +110,10 @@ void trace_rec_cmdline(const char *prefix, char *buf, unsigned cap)
 static int parent_of(int pid, char *comm, unsigned cap)
 {
 	char path[40], buf[512], *p, *last = NULL;
-	struct out o = { path, path + sizeof path - 1 };
+	struct out o;
 	int ppid = 0;
 
-	put_str(&o, "/proc/");
-	put_uint(&o, (uint64_t)pid, 0);
-	put_str(&o, "/stat");
-	*o.p = '\0';
+	fmt_proc_path(path, sizeof path, pid, "stat");
 	comm[0] = '\0';
 	if (sys_read_file(path, buf, sizeof buf) <= 0)
 		return 0;
@@ -206,24 +170,23 @@ void trace_rec_name(const char *desc, uint64_t ino, char *buf, unsigned cap)
 	*o.p = '\0';
 }
 
-void trace_rec_reaper(const struct jobserver *js, const char *ev, long n, long held, int owner)
+void trace_rec_reaper(int fd, uint64_t dev, uint64_t ino, const char *desc, const char *ev,
+		      long n, long held, int owner, int reaper)
 {
-	const char *path = trace_rec_path();
 	char cmd[TRACE_CMD_MAX + 40], name[TRACE_NAME_MAX], pre[40];
 	struct out o = { pre, pre + sizeof pre - 1 };
 	char up[TRACE_UP_MAX];
-	struct trace_rec r = { ev, "reaper", js->dev, js->ino, n, held, sys_getpid(), owner,
-			       name, up, cmd, 0, 0 };
+	struct trace_rec r = { ev, "reaper", dev, ino, n, held, owner, reaper, name, up, cmd, 0, 0 };
 
-	if (!path)
-		return;
-	/* Our parent is init after the double fork: the owner is the parent that matters. */
+	/* The owner's command line, while it lives, says whose tokens these are; after, the
+	 * reaper's own says where they were. */
 	put_str(&o, "[reaper of ");
 	put_int(&o, owner);
 	put_str(&o, "] ");
 	*o.p = '\0';
-	trace_rec_cmdline(pre, cmd, sizeof cmd);
-	trace_rec_name(js->desc, js->ino, name, sizeof name);
+	if (trace_rec_cmdline(owner, pre, cmd, sizeof cmd) <= 0)
+		trace_rec_cmdline(0, pre, cmd, sizeof cmd);
+	trace_rec_name(desc, ino, name, sizeof name);
 	trace_rec_chain(owner, up, sizeof up);
-	(void)trace_rec_append(path, &r);
+	(void)trace_rec_write(fd, &r);
 }

@@ -40,12 +40,15 @@ struct trace_rec {
 /* The trace file's path from environ, or NULL: not tracing. */
 const char *trace_rec_path(void);
 
-/* Appends the record, timestamped now, to path with one write. Returns 0 or -errno. */
+/* Writes the record, timestamped now, to fd (opened O_APPEND) with one write. Returns 0
+ * or -errno. trace_rec_append opens path for it and closes it again. */
+int trace_rec_write(int fd, const struct trace_rec *r);
 int trace_rec_append(const char *path, const struct trace_rec *r);
 
-/* This process's command line, arguments joined by blanks, control bytes and blanks in
- * no position made visible, cut to TRACE_CMD_MAX with "...". prefix goes first. */
-void trace_rec_cmdline(const char *prefix, char *buf, unsigned cap);
+/* The command line of process pid (0: this one), arguments joined by blanks, control
+ * bytes and blanks in no position made visible, cut to TRACE_CMD_MAX with "...". prefix
+ * goes first. Returns the bytes read from /proc, or -errno (then buf is only prefix). */
+long trace_rec_cmdline(int pid, const char *prefix, char *buf, unsigned cap);
 
 /* The ancestors from pid up, "PID:COMM,PID:COMM,...", at most a few levels, from
  * /proc/PID/stat: the report's parent chain, even through processes that never touch a
@@ -55,9 +58,11 @@ void trace_rec_chain(int pid, char *buf, unsigned cap);
 /* The name for a jobserver: "fifo:PATH" from a desc of "fifo PATH", else "pipe:[INO]". */
 void trace_rec_name(const char *desc, uint64_t ino, char *buf, unsigned cap);
 
-/* The reaper's record: it took or gave n tokens of js for the owner, held after it.
- * Does nothing unless JOBSERVER_PRELOAD_TRACE is set. Async-signal-safe. */
-struct jobserver;
-void trace_rec_reaper(const struct jobserver *js, const char *ev, long n, long held, int owner);
+/* A record of the tokens held for an owner in the vault of a reaper, to the trace file fd:
+ * n tokens of the jobserver dev:ino (desc: "fifo PATH", else it is named by its inode)
+ * taken or given, held after it. Written by whoever moved them, the owner or the reaper,
+ * as the owner's pid with src=reaper and ppid the reaper. Async-signal-safe. */
+void trace_rec_reaper(int fd, uint64_t dev, uint64_t ino, const char *desc, const char *ev,
+		      long n, long held, int owner, int reaper);
 
 #endif

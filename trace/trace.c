@@ -64,7 +64,7 @@ static void record(const char *ev, const struct tracked *t, long n, const struct
 			       when ? (uint32_t)(when->tv_nsec / 1000) : 0 };
 
 	if (!cmdline[0]) {
-		trace_rec_cmdline("", cmdline, sizeof cmdline);
+		trace_rec_cmdline(0, "", cmdline, sizeof cmdline);
 		trace_rec_chain(r.ppid, up, sizeof up);
 	}
 	(void)trace_rec_append(trace_path, &r);

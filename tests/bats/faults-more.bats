@@ -87,14 +87,7 @@ parallel() {
 	need_make "$1"
 	parallel_makefile "$n"
 	jsp_make -j8
-	[ "$status" -eq 0 ] || { echo "seed $SEED: make exited $status: $output" >&2; false; }
-	grep -q '^parallel .*: pool=7 waited=' <<<"$output" || {
-		echo "seed $SEED: the pool was not whole after $n victims at once: $output" >&2
-		false
-	}
-	assert_pool_whole 8
-	echo "# $n victims at once: $(grep -c '^PARALLELISM=[2-8] ' <<<"$output") claimed tokens," \
-		"$(grep '^parallel' <<<"$output")" >&3
+	assert_all_back parallel "$n" "at once"
 }
 
 @test "make 4.3: victims at once, their claims racing, give back every token" {

@@ -52,9 +52,11 @@ startup_us() {
 }
 
 # claim_sweep MAKE: killat kills the wrapped victim at delays that sweep from its fork to
-# past its start, by SIGKILL, SIGTERM and a group kill; the verbose log tells how many kills
-# landed while the claim was in progress (the reaper gave back tokens that the owner never
-# finished claiming), and there must be some, or the sweep missed the window.
+# past its start, by SIGKILL, SIGTERM and a group kill; the pool must be whole after all of
+# them. The verbose log tells how many kills landed while the claim was in progress (the
+# reaper gave back tokens that the owner never finished claiming): the claim now lasts some
+# tens of microseconds, so few or none do; claim.bats stops a claimer at those moments and
+# kills it there, every time.
 claim_sweep() {
 	local max sig n=$((RUNS / 2)) gave claimed
 	need_make "$1"
@@ -85,16 +87,14 @@ claim_sweep() {
 	claimed=$(grep -c 'claimed [1-9][0-9]* tokens' <<<"$output" || true)
 	echo "# $((4 * n)) kills over 0-$max us: $claimed claims completed, $((gave - claimed))" \
 		"killed during the claim, $(grep '^sweep' <<<"$output")" >&3
-	[ $((gave - claimed)) -gt 0 ] || {
-		echo "no kill landed during a claim (gave back $gave, claimed $claimed)" >&2
-		false
-	}
+	# The sweep must reach past the claims, or it tests only kills before them.
+	[ "$claimed" -gt 0 ] || { echo "no kill came after a claim completed" >&2; false; }
 }
 
-@test "kills swept across the claim under make 4.3: the reaper gives back what it took" {
+@test "kills swept across the start under make 4.3: the reaper gives back what was taken" {
 	claim_sweep 43
 }
 
-@test "kills swept across the claim under make 4.4.1: the reaper gives back what it took" {
+@test "kills swept across the start under make 4.4.1: the reaper gives back what was taken" {
 	claim_sweep 44
 }

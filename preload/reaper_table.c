@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "reaper_table.h"
+#include "jobserver.h"
+#include "log.h"
+#include "procstat.h"
+#include "reaper_wire.h"
+#include "sys.h"
+#include "tracerec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+
+struct owner {
+	int pid;            /* 0: a free slot */
+	int pidfd;          /* -1: watched by its start time */
+	uint64_t start;
+	int vault, jsw;     /* the vault's read end, the jobserver's write end */
+	int errfd, tracefd; /* its stderr when verbose, its trace file; or -1 */
+	uint64_t dev, ino;  /* the jobserver */
+	char desc[WIRE_DESC_MAX];
+};
+
+struct table {
+	int top;    /* slots [0, top) may be in use */
+	int owners; /* slots in use */
+	int fds;    /* fds open in this process */
+	int fd_limit;
+	struct owner o[OWNERS_MAX];
+};
+
+static struct table *t;
+
+int table_init(void)
+{
+	t = sys_map(sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	t->fd_limit = sys_raise_nofile();
+	return 0;
+}
+
+int table_owners(void)
+{
+	return t->owners;
+}
+
+void table_fds_opened(int n)
+{
+	t->fds += n;
+}
+
+void table_close(int fd)
+{
+	if (fd >= 0 && sys_close(fd) == 0)
+		t->fds--;
+}
+
+int table_room(int pending)
+{
+	return t->owners + pending < OWNERS_MAX &&
+	       t->fds + (pending + 1) * (WIRE_FDS_MAX + 1) + 8 < t->fd_limit;
+}
+
+/* Messages about an owner go to its stderr, and only when it asked (verbose). Our own
+ * fd 2 is closed: a message must never land in a socket that got the number. */
+static void speak(const struct owner *o, long n)
+{
+	log_fd = o->errfd;
+	log_verbose = o->errfd >= 0;
+	if (n < 0)
+		log_msg("could not give back the tokens of pid %d to %s: %s", o->pid, o->desc,
+			log_errno((int)n));
+	else if (n > 0)
+		log_msg("gave back %ld tokens for pid %d to %s", n, o->pid, o->desc);
+	log_fd = -1;
+	log_verbose = 0;
+}
+
+/* Moves back what the vault holds (nothing, if the owner did it itself), then forgets the
+ * owner. Returns the count moved. */
+static long give_back(struct owner *o)
+{
+	long n = jobserver_give(o->vault, o->jsw);
+
+	speak(o, n);
+	if (n > 0 && o->tracefd >= 0)
+		trace_rec_reaper(o->tracefd, o->dev, o->ino, o->desc, "give", n, 0, o->pid,
+				 sys_getpid());
+	table_close(o->pidfd);
+	table_close(o->vault);
+	table_close(o->jsw);
+	table_close(o->errfd);
+	table_close(o->tracefd);
+	o->pid = 0;
+	t->owners--;
+	while (t->top > 0 && t->o[t->top - 1].pid == 0)
+		t->top--;
+	return n;
+}
+
+/* Keeps fd at want (if free) instead, where the owner will look for it in /proc. */
+static int place(int fd, int want)
+{
+	if (want < 3 || want >= t->fd_limit || sys_fcntl(want, F_GETFD, 0) != -EBADF ||
+	    sys_dup3(fd, want) < 0)
+		return fd;
+	sys_close(fd);
+	return want;
+}
+
+static struct owner *free_slot(void)
+{
+	for (int i = 0; i < OWNERS_MAX; i++)
+		if (t->o[i].pid == 0) {
+			if (i >= t->top)
+				t->top = i + 1;
+			t->owners++;
+			return &t->o[i];
+		}
+	return NULL;
+}
+
+void table_claim(int pid, const struct wire_request *q, const int *fds, int nfds)
+{
+	int want = 2 + !q->owner_start + !!(q->flags & WIRE_VERBOSE) + !!(q->flags & WIRE_TRACE);
+	/* table_room() kept a slot for every connection: there is one. */
+	struct owner *o = nfds == want && pid > 0 ? free_slot() : NULL;
+	int k = 0;
+
+	t->fds += nfds;
+	if (!o) { /* not our client: nothing of ours is in what it sent */
+		for (int i = 0; i < nfds; i++)
+			table_close(fds[i]);
+		return;
+	}
+	o->pid = pid;
+	o->start = q->owner_start;
+	o->pidfd = q->owner_start ? -1 : fds[k++];
+	o->vault = place(fds[k++], q->fd);
+	o->jsw = place(fds[k++], o->vault == q->fd ? q->fd + 1 : -1);
+	o->errfd = q->flags & WIRE_VERBOSE ? fds[k++] : -1;
+	o->tracefd = q->flags & WIRE_TRACE ? fds[k++] : -1;
+	o->dev = q->dev;
+	o->ino = q->ino;
+	for (int i = 0; i < WIRE_DESC_MAX; i++)
+		o->desc[i] = i < WIRE_DESC_MAX - 1 ? q->desc[i] : '\0';
+}
+
+long table_release(int pid)
+{
+	long given = 0;
+
+	for (int i = 0; i < t->top; i++)
+		if (t->o[i].pid == pid) {
+			long n = give_back(&t->o[i]);
+
+			given = given < 0 ? given : n < 0 ? n : given + n;
+		}
+	return given;
+}
+
+/* Field by field: a loop of whole-struct stores becomes a call to memset, an import that
+ * every process loading the library would pay for (bench/README.md, item 2). */
+int table_watch(struct pollfd *pfd, int *polled)
+{
+	for (int i = 0; i < t->top; i++) {
+		pfd[i].fd = t->o[i].pid ? t->o[i].pidfd : -1;
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+		*polled |= t->o[i].pid && t->o[i].pidfd < 0;
+	}
+	return t->top;
+}
+
+void table_reap(const struct pollfd *pfd, int n)
+{
+	for (int i = 0; i < n && i < t->top; i++) {
+		struct owner *o = &t->o[i];
+
+		if (o->pid && (o->pidfd >= 0 ? (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0
+					     : procstat_ended(o->pid, o->start)))
+			give_back(o);
+	}
+}

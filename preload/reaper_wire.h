@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What an owner and the reaper of its jobserver say to each other, on a SOCK_SEQPACKET
+ * unix socket in the abstract namespace named after the protocol version, the user and
+ * the jobserver's device and inode. Abstract: no file to create or clean up, and the name
+ * is gone with the reaper however it ends.
+ *
+ * CLAIM carries no count and gets no answer: the owner passes the read end of its vault
+ * (a pipe it made) and then moves the tokens into the vault itself (jobserver_take). The
+ * reaper holds the vault from the moment the message is sent, so a token is never in a
+ * pipe that nobody will give back. RELEASE is the only exchange that waits for an answer.
+ */
+#ifndef JSP_REAPER_WIRE_H
+#define JSP_REAPER_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/un.h>
+
+#define WIRE_MAGIC 0x4a535031u /* "JSP1"; the version is in the socket's name too */
+
+enum wire_op {
+	WIRE_CLAIM = 1,   /* hold this vault for me and give it back when I end */
+	WIRE_RELEASE = 2, /* I am ending: give back what you hold for my pid, then answer */
+};
+
+/* A CLAIM passes, in this order: the owner's pidfd (unless owner_start is set: no pidfd
+ * on this kernel), the vault's read end, the jobserver's write end, and then, by flags,
+ * the owner's stderr and its trace file. */
+#define WIRE_VERBOSE 1u
+#define WIRE_TRACE 2u
+#define WIRE_FDS_MAX 5
+#define WIRE_DESC_MAX 96 /* struct jobserver's desc */
+
+struct wire_request {
+	uint32_t magic, op, flags;
+	int32_t fd;           /* CLAIM: where the owner asks the reaper to keep the vault (and
+			       * the jobserver's write end at fd + 1), so that the owner can
+			       * find them in /proc at exit; if taken, the reaper keeps them
+			       * anywhere and the owner releases through it */
+	uint64_t owner_start; /* CLAIM without a pidfd: the owner's start time, else 0 */
+	uint64_t dev, ino;    /* CLAIM: the jobserver, for messages and trace records */
+	char desc[WIRE_DESC_MAX];
+};
+
+struct wire_reply {
+	uint32_t magic;
+	int32_t pad;
+	int64_t given; /* RELEASE: tokens given back, or -errno */
+};
+
+/* Fills *sa with the reaper's address for this user and jobserver; returns its length. */
+unsigned wire_address(struct sockaddr_un *sa, unsigned uid, uint64_t dev, uint64_t ino);
+
+/* One message with nfds fds attached. Returns 0 or -errno. Does not block. */
+int wire_send(int fd, const void *msg, size_t len, const int *fds, int nfds);
+
+/* One message of exactly len bytes, with at most WIRE_FDS_MAX fds (*nfds of them, all
+ * close-on-exec). Returns 0, or -errno with no fd left open: -EAGAIN when nothing has
+ * come yet, -EIO for end of file or a message of another size, -EMFILE if the fds did
+ * not all fit. Does not block. */
+int wire_recv(int fd, void *msg, size_t len, int *fds, int *nfds);
+
+/* Closes the n fds. */
+void wire_close(const int *fds, int n);
+
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Seams for the bats suites, compiled in only with -DJSP_TEST_HOOKS: the test library
+ * libjobserver-preload-test.so (tests/CMakeLists.txt, tests/hooks/hooks.c), which the
+ * suites preload to reach paths that real timing hits too rarely to test. In the real
+ * library each is a constant that the compiler folds away.
+ */
+#ifndef JSP_TEST_HOOKS_H
+#define JSP_TEST_HOOKS_H
+
+#ifdef JSP_TEST_HOOKS
+/* JOBSERVER_PRELOAD_TEST_NOPIDFD=1: act as on a kernel without pidfd_open (before 5.3). */
+int hook_no_pidfd(void);
+/* JOBSERVER_PRELOAD_TEST_STOP=POINT: the claiming process stops itself (SIGSTOP) there. */
+void hook_stop(const char *point);
+/* JOBSERVER_PRELOAD_TEST_LINGER_MS=N: a reaper with no owner waits N ms, not ms. */
+int hook_linger_ms(int ms);
+#else
+static inline int hook_no_pidfd(void) { return 0; }
+static inline void hook_stop(const char *point) { (void)point; }
+static inline int hook_linger_ms(int ms) { return ms; }
+#endif
+
+#endif

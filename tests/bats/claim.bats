@@ -1,0 +1,109 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The claim's own moments, which a random kill rarely hits: the owner has handed its vault
+# to the reaper, or has moved the tokens into it, and has not finished its claim. And the
+# reaper ending idle while claims come in. The test library (preload/test_hooks.h) stops
+# the claimer at a named point (JOBSERVER_PRELOAD_TEST_STOP) or makes every reaper end as
+# soon as it holds nothing (JOBSERVER_PRELOAD_TEST_LINGER_MS=0); the victims load it with
+# LD_PRELOAD and claim in its constructor (JOBSERVER_PRELOAD_PROGRAMS=victim).
+
+load helpers
+load faults
+
+setup() {
+	faults_setup
+	TESTLIB=$JSP_BUILD/tests/libjobserver-preload-test.so
+	[ -f "$TESTLIB" ] || { echo "no $TESTLIB: build the tests" >&2; return 1; }
+}
+
+# test_vars: make variables: RUN loads the test library (after a sanitizer runtime, which
+# must stay first) and selects the victim; the rest as in faults.bash.
+test_vars() {
+	make_vars
+	printf 'TESTLIB = %s\n' "$TESTLIB"
+	printf 'RUN = LD_PRELOAD=$${LD_PRELOAD:+$$LD_PRELOAD:}$(TESTLIB) JOBSERVER_PRELOAD_PROGRAMS=victim\n'
+}
+
+# stopped_kill POINT: a victim stops itself at POINT of its claim; the recipe records how
+# many tokens the pool holds then (out=), kills the victim with SIGKILL, and counts again.
+stopped_kill() {
+	{
+		test_vars
+		cat <<'EOF'
+all: count
+job:
+	+@$(RUN) JOBSERVER_PRELOAD_TEST_STOP=$(POINT) $(VICTIM) sleep > v.out & v=$$!; \
+	until read -r _ _ st _ < /proc/$$v/stat && [ "$$st" = T ]; do sleep 0.001; done; \
+	echo "out=$$($(TOKENS) count)"; kill -KILL $$v; wait $$v; echo "status=$$?"
+count: job
+	+@$(COUNT); echo "after the kill: pool=$$c waited=$$n"
+	+@echo pool=$$($(TOKENS) count)
+EOF
+	} | write_makefile
+	jsp_make -j8 "POINT=$1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 'status=137' <<<"$output" # it was killed, not ended by itself
+	[ ! -s "$BATS_TEST_TMPDIR/v.out" ] # it never reached main
+	grep -q '^after the kill: pool=7 ' <<<"$output"
+	assert_pool_whole 8
+}
+
+@test "make 4.3: killed with its tokens in the vault, mid-claim: the reaper gives them back" {
+	need_make 43
+	stopped_kill taken
+	grep -qx 'out=0' <<<"$output" # all 7 had left the pool
+}
+
+@test "make 4.4.1: killed with its tokens in the vault, mid-claim: the reaper gives them back" {
+	need_make 44
+	stopped_kill taken
+	grep -qx 'out=0' <<<"$output"
+}
+
+@test "make 4.3: killed after handing over its vault, before taking: nothing lost" {
+	need_make 43
+	stopped_kill handed-over
+	grep -qx 'out=7' <<<"$output" # nothing had left the pool yet
+}
+
+@test "make 4.4.1: killed after handing over its vault, before taking: nothing lost" {
+	need_make 44
+	stopped_kill handed-over
+	grep -qx 'out=7' <<<"$output"
+}
+
+# linger0_makefile N: N victims in 4 chains that run side by side (so that tokens are free
+# for 3 of them at a time), each claiming one token (MAX=2) and ending every way, and every
+# reaper ending the moment it holds nothing: claims race the reaper's end (refused, the
+# name still held, a new reaper started) at every turn. One count at the end.
+linger0_makefile() {
+	local i
+	{
+		test_vars
+		printf 'all: %s\n' "$(seq -f 'p%g' $(($1 - 3)) "$1" | tr '\n' ' ')"
+		printf '\t+@$(COUNT); echo "linger0 ($(MAKE_VERSION)): pool=$$c waited=$$n"\n'
+		printf '\t+@echo pool=$$($(TOKENS) count)\n'
+		for ((i = 1; i <= $1; i++)); do
+			((i > 4)) && printf 'p%d: p%d\n' "$i" $((i - 4))
+			printf 'p%d:\n\t-+@$(RUN) JOBSERVER_PRELOAD_TEST_LINGER_MS=0 JOBSERVER_PRELOAD_MAX=2 ' "$i"
+			printf '$(VICTIM) %s %d %d\n' "${ENDS[RANDOM % ${#ENDS[@]}]}" $((RANDOM % 3)) $((RANDOM % 3))
+		done
+	} | write_makefile
+}
+
+linger0() {
+	local n=$((RUNS / 4))
+	need_make "$1"
+	linger0_makefile "$n"
+	jsp_make -j8
+	assert_all_back linger0 "$n" "with reapers ending when idle"
+}
+
+@test "make 4.3: reapers that end as soon as they are idle: no claim is lost in between" {
+	linger0 43
+}
+
+@test "make 4.4.1: reapers that end as soon as they are idle: no claim is lost in between" {
+	linger0 44
+}

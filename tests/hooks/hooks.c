@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The test seams of preload/test_hooks.h, for libjobserver-preload-test.so only. */
+#include "test_hooks.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+int hook_no_pidfd(void)
+{
+	const char *s = getenv("JOBSERVER_PRELOAD_TEST_NOPIDFD");
+
+	return s && !strcmp(s, "1");
+}
+
+void hook_stop(const char *point)
+{
+	const char *s = getenv("JOBSERVER_PRELOAD_TEST_STOP");
+
+	if (s && !strcmp(s, point))
+		raise(SIGSTOP);
+}
+
+int hook_linger_ms(int ms)
+{
+	const char *s = getenv("JOBSERVER_PRELOAD_TEST_LINGER_MS");
+
+	return s && *s ? atoi(s) : ms;
+}
