@@ -3,10 +3,14 @@
  * Owner start-up and exit, measured from outside the way make sees them.
  *   startexit LIB PROBE TOKENS REPS [once]
  * Serves a real pipe jobserver holding TOKENS bytes (blocking fds, in MAKEFLAGS, as make
- * 4.3 does) and runs PROBE REPS times in each of three ways, alternating:
- *   owner  LD_PRELOAD=LIB, JOBSERVER_PRELOAD_CLAIM=<its own pid>: claims every token
+ * 4.3 does) and runs PROBE REPS times in each of four ways, alternating:
+ *   owner  LD_PRELOAD=LIB, JOBSERVER_PRELOAD_CLAIM=<its own pid>: claims every token, from
+ *          the reaper that the runs before started (as in a build, where one serves all)
  *   plain  LD_PRELOAD=LIB, JOBSERVER_PRELOAD_CLAIM=1: loads the library, does not claim
  *   none   no library
+ *   cold   as owner, on a jobserver of its own made for the run: the first claim of a
+ *          jobserver, which starts its reaper
+ * and, for scale, fork() of this small process, _exit(0) in the child, waitpid().
  * Times: fork to the probe's main(), and the probe's exit() call to our waitpid()
  * returning. After each run the pool must hold TOKENS again (checked with FIONREAD), so
  * an owner that returned its tokens late or never is a failure, not a fast run.
@@ -28,8 +32,8 @@
 
 #define REPORT_FD 100
 
-enum mode { OWNER, PLAIN, NONE, MODES };
-static const char *const NAMES[MODES] = { "owner", "plain", "none" };
+enum mode { OWNER, PLAIN, NONE, COLD, MODES };
+static const char *const NAMES[MODES] = { "owner", "plain", "none", "cold" };
 
 static const char *lib, *probe;
 static int js[2];
@@ -60,7 +64,7 @@ static _Noreturn void child(enum mode m, int report)
 	char pid[24];
 
 	/* What the launcher does before it execs: name the pid that claims. */
-	snprintf(pid, sizeof pid, "%d", m == OWNER ? (int)getpid() : 1);
+	snprintf(pid, sizeof pid, "%d", m == OWNER || m == COLD ? (int)getpid() : 1);
 	setenv("JOBSERVER_PRELOAD_CLAIM", pid, 1);
 	if (m != NONE)
 		setenv("LD_PRELOAD", lib, 1);
@@ -97,8 +101,8 @@ static void run(enum mode m, double *start, double *end)
 		fprintf(stderr, "startexit: the %s probe failed (status %#x)\n", NAMES[m], status);
 		exit(2);
 	}
-	/* The owner must have claimed every token; the others must have claimed none. */
-	if (given != (m == OWNER ? (uint64_t)tokens + 1 : 0)) {
+	/* The owners must have claimed every token; the others must have claimed none. */
+	if (given != (m == OWNER || m == COLD ? (uint64_t)tokens + 1 : 0)) {
 		fprintf(stderr, "startexit: the %s probe got PARALLELISM=%llu\n", NAMES[m],
 			(unsigned long long)given);
 		exit(1);
@@ -125,11 +129,20 @@ static double median_us(double *v, int n)
 	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) / 1000.0;
 }
 
+static void serve_env(void)
+{
+	char flags[64];
+
+	snprintf(flags, sizeof flags, " -j%ld --jobserver-auth=%d,%d", tokens + 1, js[0], js[1]);
+	setenv("MAKEFLAGS", flags, 1);
+}
+
+/* A jobserver holding TOKENS bytes: blocking fds, in MAKEFLAGS, as make 4.3 gives a '+'
+ * recipe. */
 static void serve(void)
 {
-	char flags[64], *buf;
+	char *buf;
 
-	/* Blocking fds, inherited, named in MAKEFLAGS: what make 4.3 gives a '+' recipe. */
 	if (pipe(js) < 0)
 		die("pipe");
 	buf = malloc((size_t)tokens);
@@ -139,13 +152,43 @@ static void serve(void)
 	if (write(js[1], buf, (size_t)tokens) != tokens)
 		die("filling the jobserver");
 	free(buf);
-	snprintf(flags, sizeof flags, " -j%ld --jobserver-auth=%d,%d", tokens + 1, js[0], js[1]);
-	setenv("MAKEFLAGS", flags, 1);
+	serve_env();
+}
+
+/* One run of mode m; a cold run gets a jobserver of its own, so no reaper serves it yet. */
+static void run_mode(enum mode m, double *start, double *end)
+{
+	int keep[2] = { js[0], js[1] };
+
+	if (m == COLD)
+		serve();
+	run(m, start, end);
+	if (m != COLD)
+		return;
+	close(js[0]);
+	close(js[1]);
+	js[0] = keep[0];
+	js[1] = keep[1];
+	serve_env();
+}
+
+/* fork+_exit+waitpid of this process: what a process costs on this machine. */
+static double fork_ns(void)
+{
+	uint64_t t0 = now_ns();
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	return (double)(now_ns() - t0);
 }
 
 int main(int argc, char **argv)
 {
-	double *t[MODES][2], s, e;
+	double *t[MODES][2], *forks, s, e;
 	int reps;
 
 	if (argc < 5) {
@@ -171,12 +214,16 @@ int main(int argc, char **argv)
 		for (int k = 0; k < 2; k++)
 			if (!(t[m][k] = calloc((size_t)reps, sizeof(double))))
 				die("calloc");
-	for (int r = 0; r < reps; r++)
+	if (!(forks = calloc((size_t)reps, sizeof(double))))
+		die("calloc");
+	for (int r = 0; r < reps; r++) {
 		for (int m = 0; m < MODES; m++)
-			run((enum mode)m, &t[m][0][r], &t[m][1][r]);
+			run_mode((enum mode)m, &t[m][0][r], &t[m][1][r]);
+		forks[r] = fork_ns();
+	}
 	for (int m = 0; m < MODES; m++)
 		printf("%s_start=%.1f %s_exit=%.1f ", NAMES[m], median_us(t[m][0], reps), NAMES[m],
 		       median_us(t[m][1], reps));
-	printf("\n");
+	printf("fork=%.1f\n", median_us(forks, reps));
 	return 0;
 }
