@@ -30,37 +30,15 @@
 #define POLL_OWNER_MS 50
 
 static int pending[PENDING_MAX], npending;
+static struct { int conn, pid; } releases[PENDING_MAX];
+static int nreleases;
 static struct pollfd pfd[1 + PENDING_MAX + OWNERS_MAX];
 static unsigned my_uid;
 
-static int serve(int conn);
-
-/* Reads every message that has come: a RELEASE must find the CLAIM that its owner sent
- * before it, even when that came on a connection we had not read yet. */
-static void read_pending(void)
-{
-	for (int i = 0; i < npending;) {
-		if (serve(pending[i]) == -EAGAIN)
-			i++;
-		else
-			pending[i] = pending[--npending];
-	}
-}
-
-/* The owner is ending and asks us to give back: what we hold for its pid goes back before
- * it hears the answer. The pid comes from the kernel (SO_PEERCRED). */
-static void release_for(int conn, int pid)
-{
-	struct wire_reply rep = { .magic = WIRE_MAGIC };
-
-	read_pending();
-	rep.given = table_release(pid);
-	(void)wire_send(conn, &rep, sizeof rep, NULL, 0);
-}
-
 /* Handles the message on conn if it has come. Returns -EAGAIN if it has not (conn stays
- * open), else 0 with conn closed. A connection is closed only after its message or its
- * end of file: a message thrown away unread could carry a vault with tokens in it. */
+ * open), else 0. A connection is closed only after its message or its end of file: a
+ * message thrown away unread could carry a vault with tokens in it. A RELEASE waits,
+ * its connection open, for answer_releases(). */
 static int serve(int conn)
 {
 	struct wire_request q;
@@ -76,17 +54,54 @@ static int serve(int conn)
 		table_claim(pid, &q, fds, nfds);
 	else
 		wire_close(fds, nfds);
-	if (r == 0 && q.op == WIRE_RELEASE && pid > 0)
-		release_for(conn, pid);
+	if (r == 0 && q.op == WIRE_RELEASE && pid > 0) {
+		releases[nreleases].conn = conn; /* room was kept: see room() */
+		releases[nreleases++].pid = pid;
+		return 0;
+	}
 	table_close(conn);
 	return 0;
+}
+
+static void read_pending(void)
+{
+	for (int i = 0; i < npending;) {
+		if (serve(pending[i]) == -EAGAIN)
+			i++;
+		else
+			pending[i] = pending[--npending];
+	}
+}
+
+/* Owners that are ending and ask us to give back: what we hold for each pid goes back
+ * before it hears the answer. Every message that has come is read first, so that a
+ * RELEASE finds the CLAIM its owner sent before it, even on a connection not read yet.
+ * The pid comes from the kernel (SO_PEERCRED). */
+static void answer_releases(void)
+{
+	read_pending();
+	for (int i = 0; i < nreleases; i++) {
+		struct wire_reply rep = { .magic = WIRE_MAGIC };
+
+		rep.given = table_release(releases[i].pid);
+		(void)wire_send(releases[i].conn, &rep, sizeof rep, NULL, 0);
+		table_close(releases[i].conn);
+	}
+	nreleases = 0;
+}
+
+/* Room for one connection more: a place among the waiting ones, and fds and an owner's
+ * slot for each of them (table_room). */
+static int room(void)
+{
+	return npending + nreleases < PENDING_MAX && table_room(npending + nreleases);
 }
 
 /* Accepts what has come. Returns the listener, or -1 once a listener that refuses new
  * connections (shutdown) has none queued left: then it is closed. */
 static int accept_all(int lfd, int shut)
 {
-	while (npending < PENDING_MAX && table_room(npending)) {
+	while (room()) {
 		int conn = sys_accept(lfd);
 
 		if (conn == -EAGAIN && shut) {
@@ -116,7 +131,7 @@ static int serve_round(int lfd, int shut, int timeout)
 {
 	int n = 0, np = npending, polled = 0, owners;
 
-	watch(n++, lfd >= 0 && npending < PENDING_MAX && table_room(npending) ? lfd : -1);
+	watch(n++, lfd >= 0 && room() ? lfd : -1);
 	for (int i = 0; i < np; i++)
 		watch(n++, pending[i]);
 	owners = table_watch(pfd + n, &polled);
@@ -126,7 +141,10 @@ static int serve_round(int lfd, int shut, int timeout)
 		return lfd;
 	table_reap(pfd + n, owners);
 	read_pending();
-	return lfd >= 0 && (pfd[0].revents || shut) ? accept_all(lfd, shut) : lfd;
+	if (lfd >= 0 && (pfd[0].revents || shut))
+		lfd = accept_all(lfd, shut);
+	answer_releases();
+	return lfd;
 }
 
 /* Serves until no owner is left and none has come for LINGER_MS. To end, it first refuses

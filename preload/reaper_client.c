@@ -273,7 +273,7 @@ long reaper_release(const struct reaper *r, uint64_t dev, uint64_t ino)
 
 	if (!r->vault_ino)
 		return 0; /* nothing was taken */
-	if (r->pid > 0)
+	if (r->pid > 0 && !hook_no_fast_release())
 		n = give_back_ourselves(r, dev, ino);
 	if (n < 0)
 		return give_back_by_reaper(dev, ino); /* it says and traces what it gave */

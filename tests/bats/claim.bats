@@ -1,11 +1,13 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The claim's own moments, which a random kill rarely hits: the owner has handed its vault
-# to the reaper, or has moved the tokens into it, and has not finished its claim. And the
-# reaper ending idle while claims come in. The test library (preload/test_hooks.h) stops
-# the claimer at a named point (JOBSERVER_PRELOAD_TEST_STOP) or makes every reaper end as
-# soon as it holds nothing (JOBSERVER_PRELOAD_TEST_LINGER_MS=0); the victims load it with
-# LD_PRELOAD and claim in its constructor (JOBSERVER_PRELOAD_PROGRAMS=victim).
+# The moments that random timing rarely hits: the owner has handed its vault to the
+# reaper, or has moved the tokens into it, and has not finished its claim; the reaper ends
+# idle while claims come in; an owner's end gives back through the reaper instead of by
+# itself. The test library (preload/test_hooks.h) stops the claimer at a named point
+# (JOBSERVER_PRELOAD_TEST_STOP), makes every reaper end as soon as it holds nothing
+# (JOBSERVER_PRELOAD_TEST_LINGER_MS=0), or keeps an owner from giving back by itself
+# (JOBSERVER_PRELOAD_TEST_NO_FAST_RELEASE=1); the victims load it with LD_PRELOAD and
+# claim in its constructor (JOBSERVER_PRELOAD_PROGRAMS=victim).
 
 load helpers
 load faults
@@ -106,4 +108,39 @@ linger0() {
 
 @test "make 4.4.1: reapers that end as soon as they are idle: no claim is lost in between" {
 	linger0 44
+}
+
+# ask_reaper MAKE: an owner whose end cannot empty its vault itself (the test library's
+# JOBSERVER_PRELOAD_TEST_NO_FAST_RELEASE) asks the reaper, and waits for it: with the
+# reaper stopped for 0.6 s, the victim (which exits 0.3 s after its start) ends only when
+# the reaper runs again, and the tokens are back when the recipe sees it end.
+ask_reaper() {
+	need_make "$1"
+	{
+		test_vars
+		printf 'SHELL = /bin/bash\n'
+		cat <<'EOF'
+all:
+	+@$(RUN) JOBSERVER_PRELOAD_TEST_NO_FAST_RELEASE=1 JOBSERVER_PRELOAD_VERBOSE=1 \
+		$(VICTIM) exit 300 > v.out 2> log & v=$$!; \
+	until r=$$(sed -n 's/.*claimed.*(reaper pid \([0-9]*\)).*/\1/p' log); [ -n "$$r" ]; do sleep 0.001; done; \
+	kill -STOP $$r; t0=$${EPOCHREALTIME/./}; (sleep 0.6; kill -CONT $$r) & \
+	wait $$v; echo "ended $$(( ($${EPOCHREALTIME/./} - t0) / 1000 )) ms after the stop, pool=$$($(TOKENS) count)"
+	+@echo pool=$$($(TOKENS) count)
+EOF
+	} | write_makefile
+	jsp_make -j8
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '^PARALLELISM=8 ' "$BATS_TEST_TMPDIR/v.out" # it claimed
+	grep -Eq '^ended ([4-9][0-9]{2}|[0-9]{4,}) ms after the stop, pool=7$' <<<"$output"
+	assert_pool_whole 8
+}
+
+@test "make 4.3: an owner that cannot give back itself asks the reaper and waits for it" {
+	ask_reaper 43
+}
+
+@test "make 4.4.1: an owner that cannot give back itself asks the reaper and waits for it" {
+	ask_reaper 44
 }

@@ -6,11 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-int hook_no_pidfd(void)
+static int set(const char *name)
 {
-	const char *s = getenv("JOBSERVER_PRELOAD_TEST_NOPIDFD");
+	const char *s = getenv(name);
 
 	return s && !strcmp(s, "1");
+}
+
+int hook_no_pidfd(void)
+{
+	return set("JOBSERVER_PRELOAD_TEST_NOPIDFD");
+}
+
+int hook_no_fast_release(void)
+{
+	return set("JOBSERVER_PRELOAD_TEST_NO_FAST_RELEASE");
 }
 
 void hook_stop(const char *point)
