@@ -139,6 +139,34 @@ static int open_fifo(const struct makeflags_auth *a, struct jobserver *js)
 	return r;
 }
 
+int jobserver_reopen_write(const struct makeflags_auth *a, uint64_t dev, uint64_t ino)
+{
+	struct jsp_stat st;
+	char path[40];
+	int from = a->kind == MAKEFLAGS_PIPE ? a->wfd : -1, fd;
+
+	if (a->kind == MAKEFLAGS_FIFO)
+		from = sys_open(a->path, O_PATH | O_CLOEXEC);
+	else if (a->kind != MAKEFLAGS_PIPE)
+		return -ENOENT;
+	/* Nothing is opened unless it is the very FIFO: a reused fd number or path could name
+	 * a device, for which an open is not harmless. */
+	if (from < 0 || sys_fstat(from, &st) < 0 || !S_ISFIFO(st.mode) || st.dev != dev ||
+	    st.ino != ino) {
+		fd = -ESTALE;
+	} else {
+		fmt_proc_fd(path, sizeof path, 0, from);
+		fd = sys_open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	}
+	if (a->kind == MAKEFLAGS_FIFO && from >= 0)
+		sys_close(from);
+	if (fd >= 0 && (sys_fstat(fd, &st) < 0 || st.dev != dev || st.ino != ino)) {
+		sys_close(fd);
+		fd = -ESTALE;
+	}
+	return fd;
+}
+
 void jobserver_explain(const struct makeflags_auth *a)
 {
 	switch (a->kind) {

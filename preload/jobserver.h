@@ -20,6 +20,12 @@ struct jobserver {
  * Returns 0, or -1 after saying why (when verbose). Opens nothing on failure. */
 int jobserver_open(const struct makeflags_auth *auth, struct jobserver *js);
 
+/* The jobserver's write end opened anew (O_NONBLOCK, close-on-exec) from what MAKEFLAGS
+ * names, only if it is the FIFO dev:ino: the inherited fd is checked before the open, a
+ * fifo path opened O_PATH first, as jobserver_open does. Returns the fd or -errno. Says
+ * nothing: async-signal-safe, for exit paths. */
+int jobserver_reopen_write(const struct makeflags_auth *auth, uint64_t dev, uint64_t ino);
+
 /* Says (when verbose) why a parsed MAKEFLAGS that is not PIPE or FIFO gives no jobserver. */
 void jobserver_explain(const struct makeflags_auth *auth);
 void jobserver_close(struct jobserver *js);

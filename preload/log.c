@@ -74,6 +74,7 @@ const char *log_errno(int e)
 	case EADDRINUSE: return "the reaper's socket name is held by a process that is not our reaper";
 	case ECONNREFUSED: return "no reaper could be started and reached";
 	case ECONNRESET: return "the reaper ended before it read the claim";
+	case ENOSPC: return "the reaper has no free vault: too many commands hold tokens of this jobserver at once";
 	}
 	return "system error";
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The reaper process: one per jobserver and user, started by the first owner that finds
- * none (reaper_client.c) and shared by every owner that claims while it runs. For each
- * owner it holds a vault, the pipe that the owner moves its tokens into, and when the
- * owner ends (its pidfd becomes readable) it moves back whatever the vault still holds:
+ * none (reaper_client.c) and shared by every owner that claims while it runs. It makes
+ * the vaults, the pipes that owners move their tokens into (reaper_vaults.c), and when an
+ * owner ends (its pidfd becomes readable) it moves back whatever its vault still holds:
  * everything if the owner was killed, nothing if it gave its tokens back itself
  * (reaper_table.c). With no owner for LINGER_MS it ends. Why one for many: a new process
  * costs 0.2 to 1.5 ms (bench/README.md), far more than a claim from a running reaper.
@@ -13,6 +13,7 @@
 #include "log.h"
 #include "procstat.h"
 #include "reaper_table.h"
+#include "reaper_vaults.h"
 #include "reaper_wire.h"
 #include "sys.h"
 #include "test_hooks.h"
@@ -144,6 +145,7 @@ static int serve_round(int lfd, int shut, int timeout)
 	if (lfd >= 0 && (pfd[0].revents || shut))
 		lfd = accept_all(lfd, shut);
 	answer_releases();
+	vaults_grow();
 	return lfd;
 }
 
@@ -231,7 +233,13 @@ _Noreturn void reaper_main(uint64_t dev, uint64_t ino, int report)
 	log_fd = -1;
 	log_verbose = 0;
 	my_uid = sys_geteuid();
-	lfd = table_init() < 0 ? -ENOMEM : listen_as_reaper(dev, ino);
+	lfd = table_init();
+	if (lfd == 0) {
+		int moved = vaults_init(report); /* the report fd, moved off the tickets' fds */
+
+		report = moved < 0 ? report : moved;
+		lfd = moved < 0 ? moved : listen_as_reaper(dev, ino);
+	}
 	status = lfd < 0 ? lfd : 0;
 	sys_write_all(report, &status, sizeof status); /* 0: we listen; else why not */
 	if (lfd < 0)

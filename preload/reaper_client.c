@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The owner's side of the reaper: find the reaper of this jobserver or start one, claim
- * (hand it a vault, then fill the vault), and release at exit (empty the vault ourselves,
- * or have the reaper do it). Runs in the launcher, in a constructor, and (the release) in
- * exit paths and signal handlers: system calls only, no libc state.
+ * The owner's side of the reaper: find the reaper of this jobserver or start one, and
+ * claim: take a vault, say it is ours, fill it (reaper_release.c gives back). Runs in the
+ * launcher and in a constructor, and reaper_find and open_theirs in exit paths too:
+ * system calls only, no libc state.
  */
 #include "fmt.h"
 #include "log.h"
 #include "procstat.h"
 #include "reaper.h"
+#include "reaper_client.h"
 #include "reaper_wire.h"
 #include "sys.h"
 #include "test_hooks.h"
@@ -21,16 +22,11 @@
 
 /* How long an owner waits for a reaper it started to listen, or for the answer to a
  * RELEASE. A reaper answers in microseconds: this bound is against one stopped (SIGSTOP). */
-#define ANSWER_WAIT_MS 5000
+#define ANSWER_WAIT_MS REAPER_ANSWER_WAIT_MS
 /* How long an owner keeps trying to reach a reaper while another owner's reaper is starting
  * (our bind fails until it listens) or an idle one is ending (it refuses, then frees the
  * name). Both take microseconds; the bound is for a loaded machine. */
 #define FIND_WAIT_MS 200
-/* Where an owner asks the reaper to keep its vault: VAULT_FD_BASE + 2 * (the vault's inode
- * % VAULT_FD_SLOTS), above the fds a reaper gets for itself. Two owners that ask for one
- * place: the second's vault goes anywhere, and it releases through the reaper. */
-#define VAULT_FD_BASE 1024
-#define VAULT_FD_SLOTS 1024
 
 /* Connects to the reaper of this jobserver; *pid is the reaper (the kernel's word: it made
  * the listener). Returns the socket, or -errno: -ECONNREFUSED when there is none. */
@@ -96,8 +92,7 @@ static int reaper_start(uint64_t dev, uint64_t ino)
 	return mid < 0 ? mid : err;
 }
 
-/* A socket connected to the reaper of dev:ino, starting one if start is set. */
-static int reaper_find(uint64_t dev, uint64_t ino, int start, int *pid)
+int reaper_find(uint64_t dev, uint64_t ino, int start, int *pid)
 {
 	uint64_t since = 0;
 
@@ -122,6 +117,20 @@ static int reaper_find(uint64_t dev, uint64_t ino, int start, int *pid)
 	}
 }
 
+int open_theirs(int pid, int fd, int flags, struct jsp_stat *st)
+{
+	char path[48];
+	int r;
+
+	fmt_proc_fd(path, sizeof path, pid, fd);
+	r = sys_open(path, flags | O_NONBLOCK | O_CLOEXEC);
+	if (r >= 0 && (sys_fstat(r, st) < 0 || !S_ISFIFO(st->mode))) {
+		sys_close(r);
+		r = -ESTALE;
+	}
+	return r;
+}
+
 /* What the reaper will watch: a pidfd of ours, opened here so that it is this process for
  * certain; on kernels without pidfd_open (before 5.3) our start time, polled. */
 static int watch_self(struct wire_request *q)
@@ -134,16 +143,52 @@ static int watch_self(struct wire_request *q)
 	return q->owner_start ? -1 : -ENOSYS; /* no pidfd and no /proc: a kill goes unseen */
 }
 
-/* Hands the vault's read end (and the rest of fds) to the reaper. */
-static int hand_over(const struct jobserver *js, const struct wire_request *q, const int *fds,
-		     int nfds, int *pid)
+/* A ticket we could not use goes back, so that its vault is not lost to the others. */
+static void give_ticket_back(int pid, const struct wire_ticket *t)
 {
-	int sock = reaper_find(js->dev, js->ino, 1, pid), r;
+	struct jsp_stat st;
+	int fd = open_theirs(pid, WIRE_RETURNS_FD, O_WRONLY, &st);
 
-	if (sock < 0)
-		return sock;
-	r = wire_send(sock, q, sizeof *q, fds, nfds);
-	sys_close(sock);
+	if (fd >= 0) {
+		(void)sys_write_all(fd, t, sizeof *t);
+		sys_close(fd);
+	}
+}
+
+/* Takes a free vault of the reaper pid: a ticket from its tickets pipe, then our own read
+ * and write ends of that vault, through /proc. Returns 0, -ENOSPC when no vault is free. */
+static int take_vault(int pid, struct wire_ticket *t, int v[2], struct jsp_stat *vs)
+{
+	struct jsp_stat st;
+	int fd = open_theirs(pid, WIRE_TICKETS_FD, O_RDONLY, &st);
+	long n;
+
+	if (fd < 0)
+		return fd;
+	n = sys_read(fd, t, sizeof *t);
+	sys_close(fd);
+	if (n != (long)sizeof *t)
+		return n == -EAGAIN ? -ENOSPC : -EIO;
+	v[0] = open_theirs(pid, t->r, O_RDONLY, vs);
+	v[1] = v[0] < 0 ? v[0] : open_theirs(pid, t->w, O_WRONLY, &st);
+	if (v[1] >= 0 && st.dev == vs->dev && st.ino == vs->ino)
+		return 0;
+	if (v[0] >= 0)
+		sys_close(v[0]);
+	if (v[1] >= 0)
+		sys_close(v[1]);
+	give_ticket_back(pid, t);
+	return -ESTALE;
+}
+
+/* Says to the reaper that the vault is ours: from then on it gives back what the vault
+ * holds when we end, whatever happens to us. */
+static int hand_over(int sock, int pid, const struct wire_request *q, const int *fds, int nfds)
+{
+	int r = wire_send(sock, q, sizeof *q, fds, nfds);
+
+	if (r < 0)
+		give_ticket_back(pid, &q->vault);
 	return r;
 }
 
@@ -152,7 +197,7 @@ long reaper_claim(const struct jobserver *js, long cap, struct reaper *r)
 	struct wire_request q = { .magic = WIRE_MAGIC, .op = WIRE_CLAIM, .dev = js->dev,
 				  .ino = js->ino };
 	const char *trace_path = trace_rec_path();
-	int vault[2], fds[WIRE_FDS_MAX], nfds = 0, pidfd, tfd = -1, err;
+	int vault[2] = { -1, -1 }, fds[WIRE_FDS_MAX], nfds = 0, pidfd, tfd = -1, sock, err;
 	struct jsp_stat vs;
 	long held = 0;
 
@@ -160,17 +205,8 @@ long reaper_claim(const struct jobserver *js, long cap, struct reaper *r)
 	pidfd = watch_self(&q);
 	if (pidfd < -1)
 		return pidfd;
-	err = sys_pipe2(vault, O_CLOEXEC);
-	if (err < 0) {
-		if (pidfd >= 0)
-			sys_close(pidfd);
-		return err;
-	}
-	err = sys_fstat(vault[0], &vs);
-	q.fd = VAULT_FD_BASE + 2 * (int)(vs.ino % VAULT_FD_SLOTS);
 	if (pidfd >= 0)
 		fds[nfds++] = pidfd;
-	fds[nfds++] = vault[0];
 	fds[nfds++] = js->wfd;
 	if (log_verbose && sys_fcntl(2, F_GETFD, 0) >= 0) {
 		q.flags |= WIRE_VERBOSE; /* the reaper's messages about us go to our stderr */
@@ -184,20 +220,27 @@ long reaper_claim(const struct jobserver *js, long cap, struct reaper *r)
 	}
 	for (int i = 0; i < WIRE_DESC_MAX; i++)
 		q.desc[i] = js->desc[i];
+	sock = reaper_find(js->dev, js->ino, 1, &r->pid);
+	err = sock < 0 ? sock : take_vault(r->pid, &q.vault, vault, &vs);
 	if (err == 0)
-		err = hand_over(js, &q, fds, nfds, &r->pid);
+		err = hand_over(sock, r->pid, &q, fds, nfds);
 	hook_stop("handed-over");
-	/* The reaper holds the vault now (or will read the message that carries it): what we
-	 * move into it comes back, even if we are killed the next instant. We keep our own
-	 * read end open until the move is done, so that the vault has a reader whatever
-	 * became of the reaper meanwhile, and the move can never raise SIGPIPE in us. */
+	/* The reaper holds the vault and knows it is ours (or will read the message that says
+	 * so): what we move into it comes back, even if we are killed the next instant. Our
+	 * own read end stays open until the move is done, so that the vault has a reader
+	 * whatever became of the reaper, and the move can never raise SIGPIPE in us. */
 	if (err == 0)
 		held = jobserver_take(js, vault[1], (size_t)cap);
 	hook_stop("taken");
-	wire_close(fds, pidfd >= 0 ? 2 : 1); /* pidfd and vault[0], whichever were passed */
-	sys_close(vault[1]);
+	for (int i = 0; i < 2; i++)
+		if (vault[i] >= 0)
+			sys_close(vault[i]);
+	if (sock >= 0)
+		sys_close(sock);
+	if (pidfd >= 0)
+		sys_close(pidfd);
 	if (err == 0 && held > 0) {
-		r->fd = q.fd;
+		r->fd = q.vault.r;
 		r->vault_dev = vs.dev;
 		r->vault_ino = vs.ino;
 		if (tfd >= 0)
@@ -207,86 +250,4 @@ long reaper_claim(const struct jobserver *js, long cap, struct reaper *r)
 	if (tfd >= 0)
 		sys_close(tfd);
 	return err < 0 ? err : held;
-}
-
-/* "/proc/PID/fd/FD", opened and checked to be the FIFO dev:ino. */
-static int open_theirs(int pid, int fd, int flags, uint64_t dev, uint64_t ino)
-{
-	char path[48];
-	struct jsp_stat st;
-	int r;
-
-	fmt_proc_fd(path, sizeof path, pid, fd);
-	r = sys_open(path, flags | O_NONBLOCK | O_CLOEXEC);
-	if (r >= 0 && (sys_fstat(r, &st) < 0 || !S_ISFIFO(st.mode) || st.dev != dev ||
-		       st.ino != ino)) {
-		sys_close(r);
-		r = -ESTALE; /* not our vault: another owner asked for the same place */
-	}
-	return r;
-}
-
-/* Empties our vault into the jobserver ourselves, through the reaper's own fds in /proc:
- * no wait for the reaper. Each token is in the vault or in the jobserver at every moment,
- * so the reaper, which gives back what is left when it sees us end, never gives twice. */
-static long give_back_ourselves(const struct reaper *r, uint64_t dev, uint64_t ino)
-{
-	int v = open_theirs(r->pid, r->fd, O_RDONLY, r->vault_dev, r->vault_ino), j;
-	long n;
-
-	if (v < 0)
-		return v;
-	j = open_theirs(r->pid, r->fd + 1, O_WRONLY, dev, ino);
-	n = j < 0 ? j : jobserver_give(v, j);
-	if (j >= 0)
-		sys_close(j);
-	sys_close(v);
-	return n;
-}
-
-/* Asks the reaper to give back what it holds for our pid, and waits for its answer. */
-static long give_back_by_reaper(uint64_t dev, uint64_t ino)
-{
-	struct wire_request q = { .magic = WIRE_MAGIC, .op = WIRE_RELEASE };
-	struct wire_reply rep = { .given = -EIO };
-	struct pollfd pfd;
-	int fds[WIRE_FDS_MAX], nfds = 0, pid, r;
-	int sock = reaper_find(dev, ino, 0, &pid);
-
-	if (sock < 0)
-		return sock;
-	r = wire_send(sock, &q, sizeof q, NULL, 0);
-	pfd = (struct pollfd){ .fd = sock, .events = POLLIN };
-	if (r == 0)
-		r = sys_poll(&pfd, 1, ANSWER_WAIT_MS) > 0 ? 0 : -ETIMEDOUT;
-	if (r == 0)
-		r = wire_recv(sock, &rep, sizeof rep, fds, &nfds);
-	wire_close(fds, nfds);
-	sys_close(sock);
-	return r < 0 ? r : rep.magic == WIRE_MAGIC ? rep.given : -EPROTO;
-}
-
-long reaper_release(const struct reaper *r, uint64_t dev, uint64_t ino)
-{
-	const char *trace_path;
-	long n = -ENOENT;
-
-	if (!r->vault_ino)
-		return 0; /* nothing was taken */
-	if (r->pid > 0 && !hook_no_fast_release())
-		n = give_back_ourselves(r, dev, ino);
-	if (n < 0)
-		return give_back_by_reaper(dev, ino); /* it says and traces what it gave */
-	if (n > 0)
-		log_count("gave back ", n, " tokens at exit");
-	trace_path = trace_rec_path();
-	if (n > 0 && trace_path) {
-		int fd = sys_open_mode(trace_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
-
-		if (fd >= 0) {
-			trace_rec_reaper(fd, dev, ino, "", "give", n, 0, sys_getpid(), r->pid);
-			sys_close(fd);
-		}
-	}
-	return n;
 }

@@ -3,18 +3,18 @@
 #include "jobserver.h"
 #include "log.h"
 #include "procstat.h"
+#include "reaper_vaults.h"
 #include "reaper_wire.h"
 #include "sys.h"
 #include "tracerec.h"
 
 #include <errno.h>
-#include <fcntl.h>
 
 struct owner {
 	int pid;            /* 0: a free slot */
 	int pidfd;          /* -1: watched by its start time */
 	uint64_t start;
-	int vault, jsw;     /* the vault's read end, the jobserver's write end */
+	int vault, jsw;     /* the vault's read end (reaper_vaults.c's), the jobserver's write end */
 	int errfd, tracefd; /* its stderr when verbose, its trace file; or -1 */
 	uint64_t dev, ino;  /* the jobserver */
 	char desc[WIRE_DESC_MAX];
@@ -77,7 +77,7 @@ static void speak(const struct owner *o, long n)
 }
 
 /* Moves back what the vault holds (nothing, if the owner did it itself), then forgets the
- * owner. Returns the count moved. */
+ * owner and puts the vault back out. Returns the count moved. */
 static long give_back(struct owner *o)
 {
 	long n = jobserver_give(o->vault, o->jsw);
@@ -86,8 +86,8 @@ static long give_back(struct owner *o)
 	if (n > 0 && o->tracefd >= 0)
 		trace_rec_reaper(o->tracefd, o->dev, o->ino, o->desc, "give", n, 0, o->pid,
 				 sys_getpid());
+	vaults_put_back(o->vault, n >= 0);
 	table_close(o->pidfd);
-	table_close(o->vault);
 	table_close(o->jsw);
 	table_close(o->errfd);
 	table_close(o->tracefd);
@@ -96,16 +96,6 @@ static long give_back(struct owner *o)
 	while (t->top > 0 && t->o[t->top - 1].pid == 0)
 		t->top--;
 	return n;
-}
-
-/* Keeps fd at want (if free) instead, where the owner will look for it in /proc. */
-static int place(int fd, int want)
-{
-	if (want < 3 || want >= t->fd_limit || sys_fcntl(want, F_GETFD, 0) != -EBADF ||
-	    sys_dup3(fd, want) < 0)
-		return fd;
-	sys_close(fd);
-	return want;
 }
 
 static struct owner *free_slot(void)
@@ -122,13 +112,13 @@ static struct owner *free_slot(void)
 
 void table_claim(int pid, const struct wire_request *q, const int *fds, int nfds)
 {
-	int want = 2 + !q->owner_start + !!(q->flags & WIRE_VERBOSE) + !!(q->flags & WIRE_TRACE);
+	int want = 1 + !q->owner_start + !!(q->flags & WIRE_VERBOSE) + !!(q->flags & WIRE_TRACE);
+	int vault = nfds == want && pid > 0 ? vaults_take(&q->vault) : -1, k = 0;
 	/* table_room() kept a slot for every connection: there is one. */
-	struct owner *o = nfds == want && pid > 0 ? free_slot() : NULL;
-	int k = 0;
+	struct owner *o = vault >= 0 ? free_slot() : NULL;
 
 	t->fds += nfds;
-	if (!o) { /* not our client: nothing of ours is in what it sent */
+	if (!o) { /* not our client, or no vault of ours: nothing of ours is in it */
 		for (int i = 0; i < nfds; i++)
 			table_close(fds[i]);
 		return;
@@ -136,8 +126,8 @@ void table_claim(int pid, const struct wire_request *q, const int *fds, int nfds
 	o->pid = pid;
 	o->start = q->owner_start;
 	o->pidfd = q->owner_start ? -1 : fds[k++];
-	o->vault = place(fds[k++], q->fd);
-	o->jsw = place(fds[k++], o->vault == q->fd ? q->fd + 1 : -1);
+	o->vault = vault;
+	o->jsw = fds[k++];
 	o->errfd = q->flags & WIRE_VERBOSE ? fds[k++] : -1;
 	o->tracefd = q->flags & WIRE_TRACE ? fds[k++] : -1;
 	o->dev = q->dev;

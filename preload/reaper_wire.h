@@ -20,24 +20,31 @@
 #define WIRE_MAGIC 0x4a535031u /* "JSP1"; the version is in the socket's name too */
 
 enum wire_op {
-	WIRE_CLAIM = 1,   /* hold this vault for me and give it back when I end */
+	WIRE_CLAIM = 1,   /* this vault is mine: give back what is in it when I end */
 	WIRE_RELEASE = 2, /* I am ending: give back what you hold for my pid, then answer */
 };
 
 /* A CLAIM passes, in this order: the owner's pidfd (unless owner_start is set: no pidfd
- * on this kernel), the vault's read end, the jobserver's write end, and then, by flags,
- * the owner's stderr and its trace file. */
+ * on this kernel), the jobserver's write end, and then, by flags, the owner's stderr and
+ * its trace file. */
 #define WIRE_VERBOSE 1u
 #define WIRE_TRACE 2u
-#define WIRE_FDS_MAX 5
+#define WIRE_FDS_MAX 4
 #define WIRE_DESC_MAX 96 /* struct jobserver's desc */
+
+/* In the reaper, at fixed fds: the read end of its tickets pipe, which owners take tickets
+ * from through /proc/REAPER/fd, and its write end, to give back a ticket not used. */
+#define WIRE_TICKETS_FD 3
+#define WIRE_RETURNS_FD 4
+
+/* A ticket: a free vault, by the fds of its two ends in the reaper. */
+struct wire_ticket {
+	uint16_t r, w;
+};
 
 struct wire_request {
 	uint32_t magic, op, flags;
-	int32_t fd;           /* CLAIM: where the owner asks the reaper to keep the vault (and
-			       * the jobserver's write end at fd + 1), so that the owner can
-			       * find them in /proc at exit; if taken, the reaper keeps them
-			       * anywhere and the owner releases through it */
+	struct wire_ticket vault; /* CLAIM: the vault the owner took a ticket for */
 	uint64_t owner_start; /* CLAIM without a pidfd: the owner's start time, else 0 */
 	uint64_t dev, ino;    /* CLAIM: the jobserver, for messages and trace records */
 	char desc[WIRE_DESC_MAX];
