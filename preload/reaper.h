@@ -14,11 +14,10 @@
 
 #include <stdint.h>
 
-/* Where an owner's tokens are: in its vault, which the reaper keeps at fd in its fd table
- * (the jobserver's write end at fd + 1). */
+/* Where an owner's tokens are: in its vault, whose read end is fd in the reaper. */
 struct reaper {
 	int pid;                       /* the reaper */
-	int fd;                        /* where we asked the reaper to keep the vault */
+	int fd;                        /* the vault's read end, in the reaper's fd table */
 	uint64_t vault_dev, vault_ino; /* 0: nothing is held */
 };
 

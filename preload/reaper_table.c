@@ -114,7 +114,8 @@ void table_claim(int pid, const struct wire_request *q, const int *fds, int nfds
 {
 	int want = 1 + !q->owner_start + !!(q->flags & WIRE_VERBOSE) + !!(q->flags & WIRE_TRACE);
 	int vault = nfds == want && pid > 0 ? vaults_take(&q->vault) : -1, k = 0;
-	/* table_room() kept a slot for every connection: there is one. */
+	/* There is a slot: table_room() kept one for every connection, and there are more
+	 * slots (OWNERS_MAX) than vaults a reaper makes. */
 	struct owner *o = vault >= 0 ? free_slot() : NULL;
 
 	t->fds += nfds;

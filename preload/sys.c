@@ -14,9 +14,6 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal 424
-#endif
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
@@ -172,19 +169,9 @@ _Noreturn void sys_exit(int status)
 		SC1(SYS_exit_group, status);
 }
 
-int sys_kill(int pid, int sig)
-{
-	return (int)SC2(SYS_kill, pid, sig);
-}
-
 int sys_pidfd_open(int pid)
 {
 	return (int)SC2(SYS_pidfd_open, pid, 0);
-}
-
-int sys_pidfd_send_signal(int pidfd, int sig)
-{
-	return (int)SC4(SYS_pidfd_send_signal, pidfd, sig, 0, 0);
 }
 
 int sys_poll(struct pollfd *fds, unsigned n, int timeout_ms)
@@ -208,13 +195,6 @@ int sys_sigmask_all(void)
 	uint64_t all = ~(uint64_t)0;
 
 	return (int)SC4(SYS_rt_sigprocmask, SIG_SETMASK, &all, 0, KSIGSET_SIZE);
-}
-
-int sys_signalfd(int sig)
-{
-	uint64_t mask = (uint64_t)1 << (sig - 1);
-
-	return (int)SC4(SYS_signalfd4, -1, &mask, KSIGSET_SIZE, O_CLOEXEC | O_NONBLOCK);
 }
 
 int sys_set_name(const char *comm)

@@ -34,12 +34,9 @@ int sys_fork(void);
 int sys_waitpid(int pid);
 int sys_setsid(void);
 _Noreturn void sys_exit(int status);
-int sys_kill(int pid, int sig);
 int sys_pidfd_open(int pid);
-int sys_pidfd_send_signal(int pidfd, int sig);
 int sys_poll(struct pollfd *fds, unsigned n, int timeout_ms);
 int sys_sigmask_all(void);
-int sys_signalfd(int sig);
 int sys_set_name(const char *comm);
 int sys_chdir(const char *path);
 void sys_close_except(const int *keep, int nkeep);
@@ -64,7 +61,6 @@ long sys_splice(int from, int to, size_t len);
 int sys_dup3(int fd, int to); /* close-on-exec */
 unsigned sys_geteuid(void);
 void *sys_map(size_t len); /* anonymous, zeroed; NULL on failure */
-void sys_unmap(void *p, size_t len);
 int sys_raise_nofile(void); /* soft limit := hard; returns the soft limit */
 uint64_t sys_monotonic_ms(void);
 

@@ -115,11 +115,6 @@ void *sys_map(size_t len)
 	return r < 0 && r > -4096 ? NULL : (void *)r;
 }
 
-void sys_unmap(void *p, size_t len)
-{
-	SC2(SYS_munmap, p, len);
-}
-
 int sys_raise_nofile(void)
 {
 	struct { uint64_t cur, max; } rl; /* the kernel's struct rlimit64 */
