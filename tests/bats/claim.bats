@@ -100,6 +100,8 @@ linger0() {
 	linger0_makefile "$n"
 	jsp_make -j8
 	assert_all_back linger0 "$n" "with reapers ending when idle"
+	# Claims must have gone through: reapers that refused them all would test nothing.
+	[ "$CLAIMED" -gt 0 ] || { echo "seed $SEED: no victim claimed a token" >&2; false; }
 }
 
 @test "make 4.3: reapers that end as soon as they are idle: no claim is lost in between" {

@@ -153,16 +153,14 @@ assert_runs() {
 
 # assert_all_back LABEL N WHAT: the make run of N victims, WHAT, ended by one count
 # "LABEL (...): pool=N waited=...", exited 0, and left the pool whole; prints a summary
-# line. At least one victim must have claimed a token, or the run tested nothing.
+# line and sets CLAIMED to how many victims claimed a token.
 assert_all_back() {
-	local claimed
 	[ "$status" -eq 0 ] || { echo "seed $SEED: make exited $status: $output" >&2; return 1; }
 	grep -q "^$1 .*: pool=7 waited=" <<<"$output" || {
 		echo "seed $SEED: the pool was not whole after $2 victims $3: $output" >&2
 		return 1
 	}
 	assert_pool_whole 8
-	claimed=$(grep -c '^PARALLELISM=[2-8] ' <<<"$output" || true)
-	echo "# $2 victims $3: $claimed claimed tokens, $(grep "^$1" <<<"$output")" >&3
-	[ "$claimed" -gt 0 ] || { echo "seed $SEED: no victim claimed a token" >&2; return 1; }
+	CLAIMED=$(grep -c '^PARALLELISM=[2-8] ' <<<"$output" || true)
+	echo "# $2 victims $3: $CLAIMED claimed tokens, $(grep "^$1" <<<"$output")" >&3
 }
