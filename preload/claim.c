@@ -23,9 +23,9 @@ static int launcher_asked(const struct env_view *env, int pid)
 
 /* Takes up to cap free tokens through a reaper. Returns how many, or -errno. What we do
  * not take stays in the pool for the other recipes. */
-static long take(const struct jobserver *js, struct owner_marker *m, long cap)
+static long take(const struct jobserver *js, int jobs, struct owner_marker *m, long cap)
 {
-	int avail = sys_fionread(js->rfd);
+	int avail = sys_fionread(js->rfd), r;
 
 	/* An empty pool costs no reaper: there is nothing to give back. Racing with other
 	 * clients can only make us take fewer tokens than were free, never more. */
@@ -33,6 +33,13 @@ static long take(const struct jobserver *js, struct owner_marker *m, long cap)
 		return 0;
 	if (avail > 0 && avail < cap)
 		cap = avail;
+	r = jobserver_make_room(js, jobs);
+	if (r < 0) {
+		log_msg("%s cannot be made to hold %d pipe buffers (%s), which tokens given back "
+			"by splice need: not claiming; raise /proc/sys/fs/pipe-max-size",
+			js->desc, jobs > 0 ? jobs : 256, log_errno(r));
+		return 0;
+	}
 	return reaper_claim(js, cap, &m->reaper);
 }
 
@@ -71,7 +78,7 @@ void claim_at_start(const struct env_view *env, const char *argv0)
 	m.pid = pid;
 	m.dev = js.dev;
 	m.ino = js.ino;
-	held = take(&js, &m, cap);
+	held = take(&js, auth.jobs, &m, cap);
 	if (held < 0) {
 		log_msg("could not claim tokens from %s: %s; PARALLELISM left as it was", js.desc,
 			log_errno((int)held));

@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <sys/auxv.h>
 #include <poll.h>
 #include <sys/stat.h>
 
@@ -219,8 +221,21 @@ long jobserver_take(const struct jobserver *js, int vault, size_t cap)
 	return r;
 }
 
-/* How long a give-back waits for room in a full jobserver pipe: only a pipe that others
- * filled past what it held can be full, so this bound is against a broken jobserver. */
+int jobserver_make_room(const struct jobserver *js, int jobs)
+{
+	long page = (long)getauxval(AT_PAGESZ), want = (jobs > 0 ? jobs : 256) * page;
+	int size = sys_fcntl(js->rfd, F_GETPIPE_SZ, 0);
+
+	if (size < 0 || size >= want)
+		return size < 0 ? size : 0;
+	if (want > INT_MAX)
+		return -EFBIG;
+	size = sys_fcntl(js->rfd, F_SETPIPE_SZ, want);
+	return size < 0 ? size : 0;
+}
+
+/* How long a give-back waits for room in a full jobserver pipe: with the room that
+ * jobserver_make_room made, only a broken jobserver can be full. */
 #define GIVE_WAIT_MS 5000
 
 long jobserver_give(int vault, int jsw)

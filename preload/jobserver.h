@@ -40,6 +40,15 @@ void jobserver_close(struct jobserver *js);
  * no jobserver left: -EIO). */
 long jobserver_take(const struct jobserver *js, int vault, size_t cap);
 
+/* Tokens given back by splice arrive as pipe buffers of their own, one per buffer of the
+ * vault, which make's one-byte writes cannot merge into; a pipe has room for 16 buffers
+ * by default (2 when its user has too many), however few bytes each holds. A jobserver
+ * pipe made to hold at least `jobs` buffers (make's -jN) never fills: each buffer holds a
+ * token at least, and fewer than that many tokens exist. jobserver_make_room grows the
+ * pipe to that (for jobs 0, unknown: to 256 buffers). Returns 0 or -errno: then a claim
+ * could fill it, and make's next write back would block for good. */
+int jobserver_make_room(const struct jobserver *js, int jobs);
+
 /* Moves every token in the vault (read end; its write end closed) back into the
  * jobserver's write end jsw. Returns the count moved, or -errno: what was moved before
  * the error is back, the rest stays in the vault. Async-signal-safe. */

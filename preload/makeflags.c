@@ -72,6 +72,18 @@ static int parse_int(const char **sp, char stop, int *out)
 	return 0;
 }
 
+/* The N of a -jN word (make writes its -j as a word of its own); a -j without a number
+ * (cargo writes one) or a bad one leaves *jobs as it was. */
+static void jobs_word(const char *s, const char *end, int *jobs)
+{
+	long v = 0;
+
+	for (; s < end && *s >= '0' && *s <= '9' && v <= INT_MAX; s++)
+		v = v * 10 + (*s - '0');
+	if (s == end && v > 0 && v <= INT_MAX)
+		*jobs = (int)v;
+}
+
 static enum makeflags_kind classify(struct makeflags_auth *a)
 {
 	const char *s = a->value;
@@ -101,6 +113,7 @@ enum makeflags_kind makeflags_parse(const char *mf, struct makeflags_auth *out)
 	out->option = NULL;
 	out->path = NULL;
 	out->value[0] = '\0';
+	out->jobs = 0;
 	if (!mf)
 		return out->kind;
 
@@ -118,7 +131,9 @@ enum makeflags_kind makeflags_parse(const char *mf, struct makeflags_auth *out)
 		end = mf;
 		if (end - w == 2 && w[0] == '-' && w[1] == '-')
 			break; /* variable overrides follow */
-		if (has_prefix(w, end, AUTH))
+		if (end - w > 2 && w[0] == '-' && w[1] == 'j')
+			jobs_word(w + 2, end, &out->jobs);
+		else if (has_prefix(w, end, AUTH))
 			last = w + sizeof AUTH - 1, last_end = end, last_opt = "--jobserver-auth";
 		else if (has_prefix(w, end, FDS))
 			last = w + sizeof FDS - 1, last_end = end, last_opt = "--jobserver-fds";

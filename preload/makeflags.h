@@ -21,6 +21,7 @@ struct makeflags_auth {
 	const char *option;               /* "--jobserver-auth" or "--jobserver-fds", or NULL */
 	char value[MAKEFLAGS_VALUE_MAX];  /* the option's value, escapes undone (the path for FIFO) */
 	const char *path;                 /* MAKEFLAGS_FIFO: points into value, after "fifo:" */
+	int jobs;                         /* N of the last -jN, or 0: the tokens make made, plus 1 */
 };
 
 /* Finds the jobserver in a MAKEFLAGS value (NULL is fine). The last --jobserver-auth=
