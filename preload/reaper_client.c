@@ -143,6 +143,35 @@ static int watch_self(struct wire_request *q)
 	return q->owner_start ? -1 : -ENOSYS; /* no pidfd and no /proc: a kill goes unseen */
 }
 
+void reaper_ring(int pid)
+{
+	struct jsp_stat st;
+	int fd = open_theirs(pid, WIRE_BELL_FD, O_WRONLY, &st);
+
+	if (fd >= 0) {
+		(void)sys_write(fd, "", 1); /* EAGAIN: a full bell rings already */
+		sys_close(fd);
+	}
+}
+
+/* Reads a ticket off the tickets pipe fd. A busy reaper makes more only once a tick: when
+ * few are left we ring it, and when none is, we ring and wait for one. */
+static long read_ticket(int pid, int fd, struct wire_ticket *t)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	long n = sys_read(fd, t, sizeof *t);
+
+	if (n == -EAGAIN) {
+		reaper_ring(pid);
+		if (sys_poll(&pfd, 1, FIND_WAIT_MS) > 0) /* none at all: it has made its most */
+			n = sys_read(fd, t, sizeof *t);
+	} else if (n == (long)sizeof *t &&
+		   sys_fionread(fd) < WIRE_TICKETS_LOW * (int)sizeof *t) {
+		reaper_ring(pid);
+	}
+	return n;
+}
+
 /* A ticket we could not use goes back, so that its vault is not lost to the others. */
 static void give_ticket_back(int pid, const struct wire_ticket *t)
 {
@@ -165,7 +194,7 @@ static int take_vault(int pid, struct wire_ticket *t, int v[2], struct jsp_stat 
 
 	if (fd < 0)
 		return fd;
-	n = sys_read(fd, t, sizeof *t);
+	n = read_ticket(pid, fd, t);
 	sys_close(fd);
 	if (n != (long)sizeof *t)
 		return n == -EAGAIN ? -ENOSPC : -EIO;

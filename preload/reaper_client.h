@@ -11,6 +11,9 @@
  * RELEASE. A reaper answers in microseconds: this bound is against one stopped (SIGSTOP). */
 #define REAPER_ANSWER_WAIT_MS 5000
 
+/* Wakes the reaper pid (its bell: reaper_wire.h). Async-signal-safe. */
+void reaper_ring(int pid);
+
 /* A socket connected to the reaper of the jobserver dev:ino (*pid: the reaper, by the
  * kernel's word), starting one if start is set and there is none. Returns the socket, or
  * -errno: -ECONNREFUSED when there is none and start is not set. */

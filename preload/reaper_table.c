@@ -13,6 +13,7 @@
 struct owner {
 	int pid;            /* 0: a free slot */
 	int pidfd;          /* -1: watched by its start time */
+	int young;          /* claimed since the last round: its pidfd is looked at, not waited on */
 	uint64_t start;
 	int vault, jsw;     /* the vault's read end (reaper_vaults.c's), the jobserver's write end */
 	int errfd, tracefd; /* its stderr when verbose, its trace file; or -1 */
@@ -127,6 +128,7 @@ void table_claim(int pid, const struct wire_request *q, const int *fds, int nfds
 	o->pid = pid;
 	o->start = q->owner_start;
 	o->pidfd = q->owner_start ? -1 : fds[k++];
+	o->young = o->pidfd >= 0;
 	o->vault = vault;
 	o->jsw = fds[k++];
 	o->errfd = q->flags & WIRE_VERBOSE ? fds[k++] : -1;
@@ -152,24 +154,42 @@ long table_release(int pid)
 
 /* Field by field: a loop of whole-struct stores becomes a call to memset, an import that
  * every process loading the library would pay for (bench/README.md, item 2). */
-int table_watch(struct pollfd *pfd, int *polled)
+int table_watch(struct pollfd *pfd, int *polled, int *young)
 {
 	for (int i = 0; i < t->top; i++) {
-		pfd[i].fd = t->o[i].pid ? t->o[i].pidfd : -1;
+		const struct owner *o = &t->o[i];
+
+		pfd[i].fd = o->pid && !o->young ? o->pidfd : -1;
 		pfd[i].events = POLLIN;
 		pfd[i].revents = 0;
-		*polled |= t->o[i].pid && t->o[i].pidfd < 0;
+		*polled |= o->pid && o->pidfd < 0;
+		*young |= o->pid && o->young;
 	}
 	return t->top;
 }
 
+/* Has the owner ended? A young one is asked without waiting; one still running after a
+ * round is waited on from then on (table_watch). */
+static int ended(struct owner *o, const struct pollfd *p)
+{
+	struct pollfd now;
+
+	if (o->pidfd < 0)
+		return procstat_ended(o->pid, o->start);
+	if (!o->young)
+		return (p->revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+	now.fd = o->pidfd;
+	now.events = POLLIN;
+	now.revents = 0;
+	if (sys_poll(&now, 1, 0) > 0)
+		return 1;
+	o->young = 0;
+	return 0;
+}
+
 void table_reap(const struct pollfd *pfd, int n)
 {
-	for (int i = 0; i < n && i < t->top; i++) {
-		struct owner *o = &t->o[i];
-
-		if (o->pid && (o->pidfd >= 0 ? (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0
-					     : procstat_ended(o->pid, o->start)))
-			give_back(o);
-	}
+	for (int i = 0; i < n && i < t->top; i++)
+		if (t->o[i].pid && ended(&t->o[i], &pfd[i]))
+			give_back(&t->o[i]);
 }

@@ -38,8 +38,11 @@ void table_claim(int pid, const struct wire_request *q, const int *fds, int nfds
 long table_release(int pid);
 
 /* The owners' pidfds into pfd (one per slot, -1 for none), for poll. Returns how many
- * entries, and sets *polled if an owner has no pidfd (its start time must be looked at). */
-int table_watch(struct pollfd *pfd, int *polled);
+ * entries; sets *polled if an owner has no pidfd (its start time must be looked at), and
+ * *young if an owner claimed since the last round: its pidfd is not in pfd, so that an
+ * owner that ends within a tick costs the reaper no wake-up of its own (reaper.c), and it
+ * must be looked at within a tick. */
+int table_watch(struct pollfd *pfd, int *polled, int *young);
 
 /* Gives back for every owner that has ended, by pfd as table_watch filled it (n entries). */
 void table_reap(const struct pollfd *pfd, int n);

@@ -10,8 +10,6 @@
  * at once, so more than a make -j has jobs that can hold one at once on one machine. */
 #define VAULTS_BATCH 16
 #define VAULTS_MAX 512
-/* Made a batch more when fewer tickets than this are left. */
-#define VAULTS_LOW 8
 
 enum state { FREE, HELD }; /* FREE: its ticket is out (in the pipe, or with an owner) */
 
@@ -19,7 +17,7 @@ static struct vault {
 	int r, w;
 	enum state state;
 } vaults[VAULTS_MAX];
-static int nvaults;
+static int nvaults, bell = -1;
 
 static int issue(const struct vault *v)
 {
@@ -48,36 +46,74 @@ static void make_batch(void)
 	}
 }
 
+/* fd, moved above the fixed fds if it is one of them. Returns it, or -errno. */
+static int off_fixed(int fd)
+{
+	int moved;
+
+	if (fd < WIRE_TICKETS_FD || fd > WIRE_BELL_FD)
+		return fd;
+	moved = sys_fcntl(fd, F_DUPFD_CLOEXEC, WIRE_BELL_FD + 1);
+	sys_close(fd);
+	return moved;
+}
+
+/* A pipe with its write end at the fixed fd w, and its read end at the fixed fd r, or,
+ * if r < 0, wherever it lands off the fixed fds (*rest). Returns 0 or -EMFILE. */
+static int pipe_at(int r, int w, int *rest)
+{
+	int p[2], ok;
+
+	if (sys_pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -EMFILE;
+	p[0] = off_fixed(p[0]);
+	p[1] = off_fixed(p[1]);
+	ok = p[0] >= 0 && p[1] >= 0 && (r < 0 || sys_dup3(p[0], r) >= 0) &&
+	     sys_dup3(p[1], w) >= 0;
+	if (r >= 0 || !ok)
+		sys_close(p[0]);
+	sys_close(p[1]);
+	if (!ok)
+		return -EMFILE;
+	*rest = r < 0 ? p[0] : -1;
+	table_fds_opened(2);
+	return 0;
+}
+
 int vaults_init(int keep)
 {
-	int t[2];
+	int unused;
 
-	/* The tickets pipe at fixed fds, which every owner knows: moves keep out of the way. */
-	if (keep == WIRE_TICKETS_FD || keep == WIRE_RETURNS_FD) {
-		int moved = sys_fcntl(keep, F_DUPFD_CLOEXEC, WIRE_RETURNS_FD + 1);
-
-		if (moved < 0)
-			return moved;
-		sys_close(keep);
-		keep = moved;
-	}
-	if (sys_pipe2(t, O_CLOEXEC | O_NONBLOCK) < 0 || sys_dup3(t[0], WIRE_TICKETS_FD) < 0 ||
-	    sys_dup3(t[1], WIRE_RETURNS_FD) < 0)
+	/* The tickets pipe and the bell at fixed fds, which every owner knows: keep moves out
+	 * of their way first. */
+	keep = off_fixed(keep);
+	if (keep < 0)
+		return keep;
+	if (pipe_at(WIRE_TICKETS_FD, WIRE_RETURNS_FD, &unused) < 0 ||
+	    pipe_at(-1, WIRE_BELL_FD, &bell) < 0)
 		return -EMFILE;
-	if (t[0] != WIRE_TICKETS_FD)
-		sys_close(t[0]);
-	if (t[1] != WIRE_RETURNS_FD)
-		sys_close(t[1]);
-	table_fds_opened(2);
 	make_batch();
 	return nvaults ? keep : -EMFILE;
+}
+
+int vaults_bell(void)
+{
+	return bell;
+}
+
+void vaults_hush(void)
+{
+	char buf[64];
+
+	while (sys_read(bell, buf, sizeof buf) > 0)
+		;
 }
 
 void vaults_grow(void)
 {
 	/* The tickets still in the pipe: those read by an owner whose CLAIM has not come yet
 	 * are gone from it already. */
-	if (sys_fionread(WIRE_TICKETS_FD) < VAULTS_LOW * (int)sizeof(struct wire_ticket))
+	if (sys_fionread(WIRE_TICKETS_FD) < WIRE_TICKETS_LOW * (int)sizeof(struct wire_ticket))
 		make_batch();
 }
 

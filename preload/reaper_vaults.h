@@ -13,10 +13,14 @@
 
 #include "reaper_wire.h"
 
-/* Makes the tickets pipe (at WIRE_TICKETS_FD and WIRE_RETURNS_FD) and the first vaults.
- * fd must not be closed by it (the report pipe, moved if it is in the way); returns its fd
- * then, or -errno. */
+/* Makes the tickets pipe (at WIRE_TICKETS_FD and WIRE_RETURNS_FD), the bell (written at
+ * WIRE_BELL_FD) and the first vaults. keep must not be closed by it (the report pipe,
+ * moved if it is in the way); returns its fd then, or -errno. */
 int vaults_init(int keep);
+
+/* The bell's read end, for poll; and reading every ring off it. */
+int vaults_bell(void);
+void vaults_hush(void);
 
 /* Makes more vaults when few tickets are left. */
 void vaults_grow(void);

@@ -5,10 +5,11 @@
  * the jobserver's device and inode. Abstract: no file to create or clean up, and the name
  * is gone with the reaper however it ends.
  *
- * CLAIM carries no count and gets no answer: the owner passes the read end of its vault
- * (a pipe it made) and then moves the tokens into the vault itself (jobserver_take). The
- * reaper holds the vault from the moment the message is sent, so a token is never in a
- * pipe that nobody will give back. RELEASE is the only exchange that waits for an answer.
+ * CLAIM carries no count and gets no answer: the owner names the vault it took a ticket
+ * for (a pipe the reaper made and holds) and then moves the tokens into it itself
+ * (jobserver_take), so a token is never in a pipe that nobody will give back. RELEASE is
+ * the only exchange that waits for an answer. A reaper that is busy reads its listener
+ * once a tick, not once a claim (reaper.c): an owner that needs it at once rings its bell.
  */
 #ifndef JSP_REAPER_WIRE_H
 #define JSP_REAPER_WIRE_H
@@ -36,6 +37,10 @@ enum wire_op {
  * from through /proc/REAPER/fd, and its write end, to give back a ticket not used. */
 #define WIRE_TICKETS_FD 3
 #define WIRE_RETURNS_FD 4
+/* And the write end of its bell, a pipe it always listens to: a byte there wakes it, for an
+ * owner that found few tickets left (fewer than WIRE_TICKETS_LOW) or waits for an answer. */
+#define WIRE_BELL_FD 5
+#define WIRE_TICKETS_LOW 8
 
 /* A ticket: a free vault, by the fds of its two ends in the reaper. */
 struct wire_ticket {

@@ -57,6 +57,16 @@ long sys_read(int fd, void *buf, size_t len)
 	return r;
 }
 
+long sys_write(int fd, const void *buf, size_t len)
+{
+	long r;
+
+	do
+		r = SC3(SYS_write, fd, buf, len);
+	while (r == -EINTR);
+	return r;
+}
+
 int sys_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

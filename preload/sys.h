@@ -22,6 +22,7 @@ int sys_open(const char *path, int flags);
 int sys_open_mode(const char *path, int flags, unsigned mode); /* with O_CREAT */
 int sys_close(int fd);
 long sys_read(int fd, void *buf, size_t len);
+long sys_write(int fd, const void *buf, size_t len); /* no wait on EAGAIN */
 int sys_write_all(int fd, const void *buf, size_t len);
 int sys_fcntl(int fd, int cmd, long arg);
 int sys_fstat(int fd, struct jsp_stat *st);

@@ -15,6 +15,8 @@ int hook_no_pidfd(void);
 void hook_stop(const char *point);
 /* JOBSERVER_PRELOAD_TEST_LINGER_MS=N: a reaper with no owner waits N ms, not ms. */
 int hook_linger_ms(int ms);
+/* JOBSERVER_PRELOAD_TEST_TICK_MS=N: a busy reaper reads its listener every N ms. */
+int hook_tick_ms(int ms);
 /* JOBSERVER_PRELOAD_TEST_NO_FAST_RELEASE=1: an owner's end never empties its vault itself
  * through /proc, and always asks the reaper. */
 int hook_no_fast_release(void);
@@ -22,6 +24,7 @@ int hook_no_fast_release(void);
 static inline int hook_no_pidfd(void) { return 0; }
 static inline void hook_stop(const char *point) { (void)point; }
 static inline int hook_linger_ms(int ms) { return ms; }
+static inline int hook_tick_ms(int ms) { return ms; }
 static inline int hook_no_fast_release(void) { return 0; }
 #endif
 

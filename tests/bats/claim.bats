@@ -146,3 +146,37 @@ EOF
 @test "make 4.4.1: an owner that cannot give back itself asks the reaper and waits for it" {
 	ask_reaper 44
 }
+
+# burst MAKE: 40 owners claim at the same moment, one token each, from a reaper that makes
+# 16 vaults at a time and would make more only at its tick, here a second
+# (JOBSERVER_PRELOAD_TEST_TICK_MS): the owners that find few tickets or none ring its bell,
+# and every one gets a vault at once (an owner waits 200 ms for a ticket, then claims
+# nothing). make -j81 keeps 41 tokens free beside its 40 jobs.
+burst() {
+	local i out
+	need_make "$1"
+	{
+		test_vars
+		printf 'all: %s\n' "$(seq -f 'b%g' 40 | tr '\n' ' ')"
+		printf '\t+@echo pool=$$($(TOKENS) count)\n'
+		for ((i = 1; i <= 40; i++)); do
+			printf 'b%d:\n\t+@$(RUN) JOBSERVER_PRELOAD_TEST_TICK_MS=1000 JOBSERVER_PRELOAD_MAX=2 ' "$i"
+			printf '$(VICTIM) exit 1000 > b%d.out\n' "$i"
+		done
+	} | write_makefile
+	TIMEOUT=30 jsp_make -j81
+	echo "$output"
+	[ "$status" -eq 0 ]
+	out=$(cat "$BATS_TEST_TMPDIR"/b*.out)
+	echo "# $(grep -c '^PARALLELISM=2 ' <<<"$out") of 40 owners claimed a token" >&3
+	[ "$(grep -c '^PARALLELISM=2 ' <<<"$out")" -eq 40 ] || { echo "$out" >&2; false; }
+	assert_pool_whole 81
+}
+
+@test "make 4.3: 40 owners at once: the bell gets each a vault, 40 give-backs never fill the pipe" {
+	burst 43
+}
+
+@test "make 4.4.1: 40 owners at once: the bell gets each a vault, 40 give-backs never fill the pipe" {
+	burst 44
+}

@@ -31,9 +31,19 @@ void hook_stop(const char *point)
 		raise(SIGSTOP);
 }
 
+static int number(const char *name, int otherwise)
+{
+	const char *s = getenv(name);
+
+	return s && *s ? atoi(s) : otherwise;
+}
+
 int hook_linger_ms(int ms)
 {
-	const char *s = getenv("JOBSERVER_PRELOAD_TEST_LINGER_MS");
+	return number("JOBSERVER_PRELOAD_TEST_LINGER_MS", ms);
+}
 
-	return s && *s ? atoi(s) : ms;
+int hook_tick_ms(int ms)
+{
+	return number("JOBSERVER_PRELOAD_TEST_TICK_MS", ms);
 }
