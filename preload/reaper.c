@@ -43,7 +43,7 @@ static int batching; /* one came in the last BUSY_MS: wait for the tick, not for
 static int tick_ms = TICK_MS;
 static struct { int conn, pid; } releases[PENDING_MAX];
 static int nreleases;
-static struct pollfd pfd[1 + PENDING_MAX + OWNERS_MAX];
+static struct pollfd pfd[2 + PENDING_MAX + OWNERS_MAX]; /* the bell, the listener, ... */
 static unsigned my_uid;
 
 /* Handles the message on conn if it has come. Returns -EAGAIN if it has not (conn stays
