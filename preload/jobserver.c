@@ -221,44 +221,92 @@ long jobserver_take(const struct jobserver *js, int vault, size_t cap)
 	return r;
 }
 
-int jobserver_make_room(const struct jobserver *js, int jobs)
+/* A page: the most a pipe buffer holds, and the unit of a pipe's size. */
+static long page(void)
 {
-	long page = (long)getauxval(AT_PAGESZ), want = (jobs > 0 ? jobs : 256) * page;
-	int size = sys_fcntl(js->rfd, F_GETPIPE_SZ, 0);
-
-	if (size < 0 || size >= want)
-		return size < 0 ? size : 0;
-	if (want > INT_MAX)
-		return -EFBIG;
-	size = sys_fcntl(js->rfd, F_SETPIPE_SZ, want);
-	return size < 0 ? size : 0;
+	return (long)getauxval(AT_PAGESZ);
 }
 
-/* How long a give-back waits for room in a full jobserver pipe: with the room that
- * jobserver_make_room made, only a broken jobserver can be full. */
+void jobserver_make_room(const struct jobserver *js, int jobs)
+{
+	long want = (jobs > 0 && jobs < JOBSERVER_ROOM_MAX ? jobs : JOBSERVER_ROOM_MAX) * page();
+	int size = sys_fcntl(js->rfd, F_GETPIPE_SZ, 0);
+
+	if (size >= 0 && size < want)
+		(void)sys_fcntl(js->rfd, F_SETPIPE_SZ, want); /* refused: splices fit less often */
+}
+
+/* Can n tokens go into the jobserver by splice? They take n pipe buffers at most, and the
+ * pipe holds at most as many as it has bytes (each holds one at least): room for those,
+ * and one more for make's own next write, leaves the pipe never full. Others may splice
+ * at the same moment; each leaves a buffer to spare, and pipes of more than 16 buffers
+ * (jobserver_make_room) make that the rare case. */
+static int splice_fits(int jsw, long n)
+{
+	int size = sys_fcntl(jsw, F_GETPIPE_SZ, 0), queued = sys_fionread(jsw);
+
+	return size > 0 && queued >= 0 && queued + n + 1 <= size / page();
+}
+
+/* How long a give-back waits for room in a full jobserver pipe: only a broken jobserver
+ * (or one that others filled with buffers) can be full. */
 #define GIVE_WAIT_MS 5000
 
-long jobserver_give(int vault, int jsw)
+/* Waits until the jobserver has room. Returns 0, or -EAGAIN after waiting too long. */
+static int wait_room(int jsw, int *waits)
+{
+	struct pollfd pfd = { .fd = jsw, .events = POLLOUT };
+
+	return ++*waits > 100 || sys_poll(&pfd, 1, GIVE_WAIT_MS) <= 0 ? -EAGAIN : 0;
+}
+
+/* Moves up to len tokens through our memory: read, then write. The reaper's way when a
+ * splice would not fit; a kill in between loses them, which in the reaper it does anyway.
+ * Returns the count, 0 for none, or -errno (a jobserver that takes no more: what we read
+ * and could not write is lost with it). */
+static long copy(int vault, int jsw, long len)
+{
+	char buf[512];
+	long n = sys_read(vault, buf, (size_t)(len < (long)sizeof buf ? len : (long)sizeof buf));
+	long done = 0, w = 0;
+	int waits = 0;
+
+	if (n <= 0)
+		return n == -EAGAIN ? 0 : n;
+	while (done < n) {
+		w = sys_write(jsw, buf + done, (size_t)(n - done));
+		if (w > 0)
+			done += w;
+		else if (w != -EAGAIN || wait_room(jsw, &waits) < 0)
+			break;
+	}
+	return done ? done : w < 0 ? w : -EIO;
+}
+
+long jobserver_give(int vault, int jsw, int may_copy)
 {
 	long moved = 0;
 
 	for (int waits = 0;;) {
 		/* What is left, asked first: an empty vault costs the jobserver no syscall. */
 		int left = sys_fionread(vault);
-		struct pollfd pfd = { .fd = jsw, .events = POLLOUT };
 		long r;
 
 		if (left <= 0)
 			return left < 0 ? left : moved;
-		r = sys_splice(vault, jsw, (size_t)left);
+		if (splice_fits(jsw, left))
+			r = sys_splice(vault, jsw, (size_t)left);
+		else if (may_copy)
+			r = copy(vault, jsw, left);
+		else
+			return moved ? moved : -ENOSPC;
 		if (r > 0) {
 			moved += r;
 			continue;
 		}
 		if (r != -EAGAIN)
 			return r == 0 ? moved : r;
-		/* The jobserver is full: others wrote more than it held. Wait for room. */
-		if (++waits > 100 || sys_poll(&pfd, 1, GIVE_WAIT_MS) <= 0)
-			return -EAGAIN;
+		if (wait_room(jsw, &waits) < 0)
+			return moved ? moved : -EAGAIN;
 	}
 }

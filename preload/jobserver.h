@@ -42,16 +42,19 @@ long jobserver_take(const struct jobserver *js, int vault, size_t cap);
 
 /* Tokens given back by splice arrive as pipe buffers of their own, one per buffer of the
  * vault, which make's one-byte writes cannot merge into; a pipe has room for 16 buffers
- * by default (2 when its user has too many), however few bytes each holds. A jobserver
- * pipe made to hold at least `jobs` buffers (make's -jN) never fills: each buffer holds a
- * token at least, and fewer than that many tokens exist. jobserver_make_room grows the
- * pipe to that (for jobs 0, unknown: to 256 buffers). Returns 0 or -errno: then a claim
- * could fill it, and make's next write back would block for good. */
-int jobserver_make_room(const struct jobserver *js, int jobs);
+ * by default (2 when its user has too many), however few bytes each holds. If they
+ * filled it, make's next write of a token would block for good. jobserver_make_room
+ * grows the pipe to make's -jN buffers (or JOBSERVER_ROOM_MAX, as many as an unprivileged
+ * user may have, when that is more or jobs is 0: unknown), so that splices fit more often;
+ * a refusal is fine. */
+#define JOBSERVER_ROOM_MAX 256
+void jobserver_make_room(const struct jobserver *js, int jobs);
 
 /* Moves every token in the vault (read end; its write end closed) back into the
- * jobserver's write end jsw. Returns the count moved, or -errno: what was moved before
- * the error is back, the rest stays in the vault. Async-signal-safe. */
-long jobserver_give(int vault, int jsw);
+ * jobserver's write end jsw: by splice when the pipe has room for the buffers that adds
+ * (docs/design.md); else, if may_copy, through memory (read, write: one buffer that make's
+ * writes merge into), else not at all: -ENOSPC. Returns the count moved, or -errno: what
+ * was moved before the error is back, the rest stays in the vault. Async-signal-safe. */
+long jobserver_give(int vault, int jsw, int may_copy);
 
 #endif

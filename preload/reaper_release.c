@@ -33,7 +33,7 @@ static int jobserver_again(uint64_t dev, uint64_t ino)
  * for it, nor have read our claim yet. Each token is in the vault or in the jobserver at
  * every moment, so the reaper, which gives back what is left when it sees us end, never
  * gives twice. */
-static long give_back_ourselves(const struct reaper *r, uint64_t dev, uint64_t ino)
+static long give_back_ourselves(const struct reaper *r, uint64_t dev, uint64_t ino, int *rest)
 {
 	struct jsp_stat st;
 	int v = open_theirs(r->pid, r->fd, O_RDONLY, &st), j;
@@ -46,7 +46,10 @@ static long give_back_ourselves(const struct reaper *r, uint64_t dev, uint64_t i
 	if (v < 0)
 		return v;
 	j = jobserver_again(dev, ino);
-	n = j < 0 ? j : jobserver_give(v, j);
+	/* No copy through our memory: a kill then would lose them. What does not fit into
+	 * the pipe by splice is left for the reaper (*rest). */
+	n = j < 0 ? j : jobserver_give(v, j, 0);
+	*rest = n >= 0 && sys_fionread(v) > 0;
 	if (j >= 0)
 		sys_close(j);
 	sys_close(v);
@@ -81,13 +84,16 @@ long reaper_release(const struct reaper *r, uint64_t dev, uint64_t ino)
 {
 	const char *trace_path;
 	long n = -ENOENT;
+	int rest = 0;
 
 	if (!r->vault_ino)
 		return 0; /* nothing was taken */
 	if (r->pid > 0 && !hook_no_fast_release())
-		n = give_back_ourselves(r, dev, ino);
+		n = give_back_ourselves(r, dev, ino, &rest);
 	if (n < 0)
 		return give_back_by_reaper(dev, ino); /* it says and traces what it gave */
+	if (rest)
+		(void)give_back_by_reaper(dev, ino); /* the same, for what did not fit */
 	if (n > 0)
 		log_count("gave back ", n, " tokens at exit");
 	trace_path = trace_rec_path();

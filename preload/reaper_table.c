@@ -81,7 +81,7 @@ static void speak(const struct owner *o, long n)
  * owner and puts the vault back out. Returns the count moved. */
 static long give_back(struct owner *o)
 {
-	long n = jobserver_give(o->vault, o->jsw);
+	long n = jobserver_give(o->vault, o->jsw, 1);
 
 	speak(o, n);
 	if (n > 0 && o->tracefd >= 0)

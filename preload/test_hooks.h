@@ -17,6 +17,8 @@ void hook_stop(const char *point);
 int hook_linger_ms(int ms);
 /* JOBSERVER_PRELOAD_TEST_TICK_MS=N: a busy reaper reads its listener every N ms. */
 int hook_tick_ms(int ms);
+/* JOBSERVER_PRELOAD_TEST_NO_ROOM=1: a claim never grows the jobserver pipe. */
+int hook_no_room(void);
 /* JOBSERVER_PRELOAD_TEST_NO_FAST_RELEASE=1: an owner's end never empties its vault itself
  * through /proc, and always asks the reaper. */
 int hook_no_fast_release(void);
@@ -25,6 +27,7 @@ static inline int hook_no_pidfd(void) { return 0; }
 static inline void hook_stop(const char *point) { (void)point; }
 static inline int hook_linger_ms(int ms) { return ms; }
 static inline int hook_tick_ms(int ms) { return ms; }
+static inline int hook_no_room(void) { return 0; }
 static inline int hook_no_fast_release(void) { return 0; }
 #endif
 

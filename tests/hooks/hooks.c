@@ -18,6 +18,11 @@ int hook_no_pidfd(void)
 	return set("JOBSERVER_PRELOAD_TEST_NOPIDFD");
 }
 
+int hook_no_room(void)
+{
+	return set("JOBSERVER_PRELOAD_TEST_NO_ROOM");
+}
+
 int hook_no_fast_release(void)
 {
 	return set("JOBSERVER_PRELOAD_TEST_NO_FAST_RELEASE");
