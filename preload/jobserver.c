@@ -236,16 +236,20 @@ void jobserver_make_room(const struct jobserver *js, int jobs)
 		(void)sys_fcntl(js->rfd, F_SETPIPE_SZ, want); /* refused: splices fit less often */
 }
 
-/* Can n tokens go into the jobserver by splice? They take n pipe buffers at most, and the
- * pipe holds at most as many as it has bytes (each holds one at least): room for those,
- * and one more for make's own next write, leaves the pipe never full. Others may splice
- * at the same moment; each leaves a buffer to spare, and pipes of more than 16 buffers
+/* Can the n tokens in the vault go into the jobserver by splice? They take as many pipe
+ * buffers as they are in, no more than n and no more than the vault holds; the jobserver
+ * holds no more buffers than it has bytes (each holds one at least). Room for those, and
+ * one more for make's own next write, leaves the pipe never full. Others may splice at the
+ * same moment; each leaves a buffer to spare, and pipes of more than 16 buffers
  * (jobserver_make_room) make that the rare case. */
-static int splice_fits(int jsw, long n)
+static int splice_fits(int vault, int jsw, long n)
 {
 	int size = sys_fcntl(jsw, F_GETPIPE_SZ, 0), queued = sys_fionread(jsw);
+	long in_vault = sys_fcntl(vault, F_GETPIPE_SZ, 0) / page();
 
-	return size > 0 && queued >= 0 && queued + n + 1 <= size / page();
+	if (size <= 0 || queued < 0 || in_vault <= 0)
+		return 0;
+	return queued + (n < in_vault ? n : in_vault) + 1 <= size / page();
 }
 
 /* How long a give-back waits for room in a full jobserver pipe: only a broken jobserver
@@ -266,7 +270,7 @@ static int wait_room(int jsw, int *waits)
  * and could not write is lost with it). */
 static long copy(int vault, int jsw, long len)
 {
-	char buf[512];
+	char buf[4096];
 	long n = sys_read(vault, buf, (size_t)(len < (long)sizeof buf ? len : (long)sizeof buf));
 	long done = 0, w = 0;
 	int waits = 0;
@@ -294,7 +298,7 @@ long jobserver_give(int vault, int jsw, int may_copy)
 
 		if (left <= 0)
 			return left < 0 ? left : moved;
-		if (splice_fits(jsw, left))
+		if (splice_fits(vault, jsw, left))
 			r = sys_splice(vault, jsw, (size_t)left);
 		else if (may_copy)
 			r = copy(vault, jsw, left);
