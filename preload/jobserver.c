@@ -245,11 +245,14 @@ void jobserver_make_room(const struct jobserver *js, int jobs)
 static int splice_fits(int vault, int jsw, long n)
 {
 	int size = sys_fcntl(jsw, F_GETPIPE_SZ, 0), queued = sys_fionread(jsw);
-	long in_vault = sys_fcntl(vault, F_GETPIPE_SZ, 0) / page();
+	long slots = size / page(), in_vault;
 
-	if (size <= 0 || queued < 0 || in_vault <= 0)
+	if (size <= 0 || queued < 0)
 		return 0;
-	return queued + (n < in_vault ? n : in_vault) + 1 <= size / page();
+	if (queued + n + 1 <= slots)
+		return 1;
+	in_vault = sys_fcntl(vault, F_GETPIPE_SZ, 0) / page(); /* asked only when it counts */
+	return in_vault > 0 && queued + in_vault + 1 <= slots;
 }
 
 /* How long a give-back waits for room in a full jobserver pipe: only a broken jobserver
@@ -304,6 +307,8 @@ long jobserver_give(int vault, int jsw, int may_copy)
 			r = copy(vault, jsw, left);
 		else
 			return moved ? moved : -ENOSPC;
+		if (r == left)
+			return moved + r; /* empty: nobody else writes into a vault */
 		if (r > 0) {
 			moved += r;
 			continue;

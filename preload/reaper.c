@@ -39,7 +39,6 @@
 
 static int pending[PENDING_MAX], npending;
 static uint64_t last_claim_ms; /* when we last took a connection */
-static int batching; /* one came in the last BUSY_MS: wait for the tick, not for the next */
 static int tick_ms = TICK_MS;
 static struct { int conn, pid; } releases[PENDING_MAX];
 static int nreleases;
@@ -143,6 +142,8 @@ static void watch(int i, int fd)
 static int serve_round(int lfd, int shut, int timeout)
 {
 	int n = 0, np = npending, polled = 0, young = 0, owners;
+	/* Claims came in the last BUSY_MS: wait for the tick, not for the next one. */
+	int batching = lfd >= 0 && last_claim_ms && sys_monotonic_ms() - last_claim_ms < BUSY_MS;
 
 	watch(n++, vaults_bell());
 	watch(n++, lfd >= 0 && room() && !batching ? lfd : -1);
@@ -161,7 +162,6 @@ static int serve_round(int lfd, int shut, int timeout)
 	read_pending();
 	if (lfd >= 0)
 		lfd = accept_all(lfd, shut);
-	batching = lfd >= 0 && last_claim_ms && sys_monotonic_ms() - last_claim_ms < BUSY_MS;
 	answer_releases();
 	vaults_grow();
 	return lfd;

@@ -143,15 +143,21 @@ static int watch_self(struct wire_request *q)
 	return q->owner_start ? -1 : -ENOSYS; /* no pidfd and no /proc: a kill goes unseen */
 }
 
-void reaper_ring(int pid)
+/* Writes len bytes (a pipe write of so few is whole or nothing) to fd of process pid. */
+static void write_theirs(int pid, int fd, const void *buf, size_t len)
 {
 	struct jsp_stat st;
-	int fd = open_theirs(pid, WIRE_BELL_FD, O_WRONLY, &st);
+	int w = open_theirs(pid, fd, O_WRONLY, &st);
 
-	if (fd >= 0) {
-		(void)sys_write(fd, "", 1); /* EAGAIN: a full bell rings already */
-		sys_close(fd);
+	if (w >= 0) {
+		(void)sys_write(w, buf, len);
+		sys_close(w);
 	}
+}
+
+void reaper_ring(int pid)
+{
+	write_theirs(pid, WIRE_BELL_FD, "", 1); /* EAGAIN: a full bell rings already */
 }
 
 /* Reads a ticket off the tickets pipe fd. A busy reaper makes more only once a tick: when
@@ -175,13 +181,7 @@ static long read_ticket(int pid, int fd, struct wire_ticket *t)
 /* A ticket we could not use goes back, so that its vault is not lost to the others. */
 static void give_ticket_back(int pid, const struct wire_ticket *t)
 {
-	struct jsp_stat st;
-	int fd = open_theirs(pid, WIRE_RETURNS_FD, O_WRONLY, &st);
-
-	if (fd >= 0) {
-		(void)sys_write_all(fd, t, sizeof *t);
-		sys_close(fd);
-	}
+	write_theirs(pid, WIRE_RETURNS_FD, t, sizeof *t);
 }
 
 /* Takes a free vault of the reaper pid: a ticket from its tickets pipe, then our own read
