@@ -36,7 +36,7 @@ static long take(const struct jobserver *js, int jobs, struct owner_marker *m, l
 		cap = avail;
 	if (!hook_no_room())
 		jobserver_make_room(js, jobs);
-	return reaper_claim(js, cap, &m->reaper);
+	return reaper_claim(js, cap, m->pid, &m->reaper);
 }
 
 void claim_at_start(const struct env_view *env, const char *argv0)

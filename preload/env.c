@@ -59,15 +59,105 @@ int env_scan(struct env_view *v)
 	return ours;
 }
 
+/*
+ * Our exports go into an environ array of our own, in static storage: setenv would make
+ * this, in most programs, the process's first malloc, which on a claim cost more than the
+ * claim's system calls (bench/README.md, item 3). A program may replace environ (POSIX);
+ * libc's setenv, unsetenv and putenv work on whatever array environ points to, and copy
+ * it to one of their own before they add to it. When ours is full, setenv does the rest.
+ */
+#define OWN_SLOTS 320 /* environ entries, with the NULL */
+#define OWN_POOL 512  /* bytes of name=value strings */
+
+/* In the order a claim writes them: with about 50 variables, one page to fault in. */
+static struct {
+	size_t used;
+	char pool[OWN_POOL];
+	char *vec[OWN_SLOTS];
+} own;
+
+/* "name=value" in the pool, or NULL when it does not fit. */
+static char *pool_put(const char *name, const char *value)
+{
+	char *start = own.pool + own.used, *end = own.pool + OWN_POOL, *p = start;
+
+	for (const char *s = name; *s && p < end; s++)
+		*p++ = *s;
+	if (p < end)
+		*p++ = '=';
+	for (const char *s = value; *s && p < end; s++)
+		*p++ = *s;
+	if (p >= end)
+		return NULL;
+	*p++ = '\0';
+	own.used = (size_t)(p - own.pool);
+	return start;
+}
+
+/* Whether e is name=... for the name of len bytes that entry starts with. */
+static int same_name(const char *e, const char *entry, size_t len)
+{
+	for (size_t i = 0; i <= len; i++)
+		if (e[i] != entry[i])
+			return 0;
+	return 1;
+}
+
+/* Puts entry (name=value) into our array, which becomes environ. Returns 0, or -1 when
+ * the array cannot hold it. */
+static int own_put(char *entry)
+{
+	size_t n = 0, len = 0;
+
+	while (entry[len] != '=')
+		len++;
+	if (environ != own.vec) {
+		for (char **e = environ; e && *e; e++)
+			if (n + 2 >= OWN_SLOTS)
+				return -1;
+			else
+				own.vec[n++] = *e;
+		own.vec[n] = NULL;
+		environ = own.vec;
+	}
+	for (n = 0; own.vec[n]; n++)
+		if (same_name(own.vec[n], entry, len)) {
+			own.vec[n] = entry;
+			return 0;
+		}
+	if (n + 2 > OWN_SLOTS)
+		return -1;
+	own.vec[n] = entry;
+	own.vec[n + 1] = NULL;
+	return 0;
+}
+
 int env_export(const char *name, const char *value)
 {
+	char *entry = pool_put(name, value);
+
+	if (entry && own_put(entry) == 0)
+		return 0;
 	if (setenv(name, value, 1) == 0)
 		return 0;
 	log_msg("cannot set %s=%s: out of memory; the command runs without it", name, value);
 	return -1;
 }
 
+/* As unsetenv does it, in place in whatever array environ is: no allocation, and no call
+ * into libc, whose lazy binding and code pages cost a claim more than this loop. */
 void env_unset(const char *name)
 {
-	unsetenv(name);
+	char **w = environ;
+
+	for (char **e = environ; e && *e; e++) {
+		const char *s = *e, *n = name;
+
+		while (*n && *s == *n)
+			s++, n++;
+		if (*n || *s != '=')
+			*w++ = *e;
+	}
+	if (w)
+		*w = NULL;
 }

@@ -25,8 +25,10 @@ struct env_view {
  * is set: the one test that every process pays for. */
 int env_scan(struct env_view *v);
 
-/* setenv that says so when it fails. Returns 0 or -1. */
+/* setenv that says so when it fails, without libc's malloc when it can (env.c says why).
+ * Returns 0 or -1. */
 int env_export(const char *name, const char *value);
+/* unsetenv, in place. */
 void env_unset(const char *name);
 
 #endif

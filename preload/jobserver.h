@@ -54,7 +54,8 @@ void jobserver_make_room(const struct jobserver *js, int jobs);
  * jobserver's write end jsw: by splice when the pipe has room for the buffers that adds
  * (docs/design.md); else, if may_copy, through memory (read, write: one buffer that make's
  * writes merge into), else not at all: -ENOSPC. Returns the count moved, or -errno: what
- * was moved before the error is back, the rest stays in the vault. Async-signal-safe. */
-long jobserver_give(int vault, int jsw, int may_copy);
+ * was moved before the error is back, the rest stays in the vault, and *rest says whether
+ * any does (without a FIONREAD more). Async-signal-safe. */
+long jobserver_give(int vault, int jsw, int may_copy, int *rest);
 
 #endif

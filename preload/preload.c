@@ -27,7 +27,9 @@ __attribute__((constructor)) static void jobserver_preload_init(int argc, char *
 	(void)argc;
 	(void)argv;
 #endif
-	log_verbose = env.verbose && env.verbose[0] && !(env.verbose[0] == '0' && !env.verbose[1]);
+	/* Written only when set: a write to a page of ours costs a page fault. */
+	if (env.verbose && env.verbose[0] && !(env.verbose[0] == '0' && !env.verbose[1]))
+		log_verbose = 1;
 	claim_at_start(&env, argv0);
 }
 

@@ -133,9 +133,9 @@ int open_theirs(int pid, int fd, int flags, struct jsp_stat *st)
 
 /* What the reaper will watch: a pidfd of ours, opened here so that it is this process for
  * certain; on kernels without pidfd_open (before 5.3) our start time, polled. */
-static int watch_self(struct wire_request *q)
+static int watch_self(int pid, struct wire_request *q)
 {
-	int fd = hook_no_pidfd() ? -ENOSYS : sys_pidfd_open(sys_getpid());
+	int fd = hook_no_pidfd() ? -ENOSYS : sys_pidfd_open(pid);
 
 	if (fd != -ENOSYS)
 		return fd;
@@ -184,12 +184,14 @@ static void give_ticket_back(int pid, const struct wire_ticket *t)
 	write_theirs(pid, WIRE_RETURNS_FD, t, sizeof *t);
 }
 
-/* Takes a free vault of the reaper pid: a ticket from its tickets pipe, then our own read
- * and write ends of that vault, through /proc. Returns 0, -ENOSPC when no vault is free. */
-static int take_vault(int pid, struct wire_ticket *t, int v[2], struct jsp_stat *vs)
+/* Takes a free vault of the reaper pid: a ticket from its tickets pipe, then our own open
+ * of that vault through /proc, for reading and writing (a FIFO may be opened so on Linux):
+ * one open, and a reader of its own so that our splice into it can never raise SIGPIPE.
+ * Returns the fd, -ENOSPC when no vault is free. */
+static int take_vault(int pid, struct wire_ticket *t, struct jsp_stat *vs)
 {
 	struct jsp_stat st;
-	int fd = open_theirs(pid, WIRE_TICKETS_FD, O_RDONLY, &st);
+	int fd = open_theirs(pid, WIRE_TICKETS_FD, O_RDONLY, &st), v;
 	long n;
 
 	if (fd < 0)
@@ -198,16 +200,10 @@ static int take_vault(int pid, struct wire_ticket *t, int v[2], struct jsp_stat 
 	sys_close(fd);
 	if (n != (long)sizeof *t)
 		return n == -EAGAIN ? -ENOSPC : -EIO;
-	v[0] = open_theirs(pid, t->r, O_RDONLY, vs);
-	v[1] = v[0] < 0 ? v[0] : open_theirs(pid, t->w, O_WRONLY, &st);
-	if (v[1] >= 0 && st.dev == vs->dev && st.ino == vs->ino)
-		return 0;
-	if (v[0] >= 0)
-		sys_close(v[0]);
-	if (v[1] >= 0)
-		sys_close(v[1]);
-	give_ticket_back(pid, t);
-	return -ESTALE;
+	v = open_theirs(pid, t->r, O_RDWR, vs);
+	if (v < 0)
+		give_ticket_back(pid, t);
+	return v < 0 ? -ESTALE : v;
 }
 
 /* Says to the reaper that the vault is ours: from then on it gives back what the vault
@@ -221,17 +217,17 @@ static int hand_over(int sock, int pid, const struct wire_request *q, const int 
 	return r;
 }
 
-long reaper_claim(const struct jobserver *js, long cap, struct reaper *r)
+long reaper_claim(const struct jobserver *js, long cap, int pid, struct reaper *r)
 {
 	struct wire_request q = { .magic = WIRE_MAGIC, .op = WIRE_CLAIM, .dev = js->dev,
 				  .ino = js->ino };
 	const char *trace_path = trace_rec_path();
-	int vault[2] = { -1, -1 }, fds[WIRE_FDS_MAX], nfds = 0, pidfd, tfd = -1, sock, err;
+	int vault = -1, fds[WIRE_FDS_MAX], nfds = 0, pidfd, tfd = -1, sock, err;
 	struct jsp_stat vs;
 	long held = 0;
 
 	*r = (struct reaper){ 0, 0, 0, 0 };
-	pidfd = watch_self(&q);
+	pidfd = watch_self(pid, &q);
 	if (pidfd < -1)
 		return pidfd;
 	if (pidfd >= 0)
@@ -250,20 +246,20 @@ long reaper_claim(const struct jobserver *js, long cap, struct reaper *r)
 	for (int i = 0; i < WIRE_DESC_MAX; i++)
 		q.desc[i] = js->desc[i];
 	sock = reaper_find(js->dev, js->ino, 1, &r->pid);
-	err = sock < 0 ? sock : take_vault(r->pid, &q.vault, vault, &vs);
+	vault = sock < 0 ? sock : take_vault(r->pid, &q.vault, &vs);
+	err = vault < 0 ? vault : 0;
 	if (err == 0)
 		err = hand_over(sock, r->pid, &q, fds, nfds);
 	hook_stop("handed-over");
 	/* The reaper holds the vault and knows it is ours (or will read the message that says
 	 * so): what we move into it comes back, even if we are killed the next instant. Our
-	 * own read end stays open until the move is done, so that the vault has a reader
+	 * own open of it reads too, so the vault has a reader until the move is done,
 	 * whatever became of the reaper, and the move can never raise SIGPIPE in us. */
 	if (err == 0)
-		held = jobserver_take(js, vault[1], (size_t)cap);
+		held = jobserver_take(js, vault, (size_t)cap);
 	hook_stop("taken");
-	for (int i = 0; i < 2; i++)
-		if (vault[i] >= 0)
-			sys_close(vault[i]);
+	if (vault >= 0)
+		sys_close(vault);
 	if (sock >= 0)
 		sys_close(sock);
 	if (pidfd >= 0)
@@ -274,7 +270,7 @@ long reaper_claim(const struct jobserver *js, long cap, struct reaper *r)
 		r->vault_ino = vs.ino;
 		if (tfd >= 0)
 			trace_rec_reaper(tfd, js->dev, js->ino, js->desc, "take", held, held,
-					 sys_getpid(), r->pid);
+					 pid, r->pid);
 	}
 	if (tfd >= 0)
 		sys_close(tfd);

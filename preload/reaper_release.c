@@ -48,8 +48,8 @@ static long give_back_ourselves(const struct reaper *r, uint64_t dev, uint64_t i
 	j = jobserver_again(dev, ino);
 	/* No copy through our memory: a kill then would lose them. What does not fit into
 	 * the pipe by splice is left for the reaper (*rest). */
-	n = j < 0 ? j : jobserver_give(v, j, 0);
-	*rest = n >= 0 && sys_fionread(v) > 0;
+	n = j < 0 ? j : jobserver_give(v, j, 0, rest);
+	*rest = n >= 0 && *rest;
 	if (j >= 0)
 		sys_close(j);
 	sys_close(v);

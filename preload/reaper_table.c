@@ -81,7 +81,8 @@ static void speak(const struct owner *o, long n)
  * owner and puts the vault back out. Returns the count moved. */
 static long give_back(struct owner *o)
 {
-	long n = jobserver_give(o->vault, o->jsw, 1);
+	int rest; /* what a jobserver that takes no more leaves stays for the vault's next use */
+	long n = jobserver_give(o->vault, o->jsw, 1, &rest);
 
 	speak(o, n);
 	if (n > 0 && o->tracefd >= 0)

@@ -27,8 +27,9 @@ static const char *execfn(void)
  * path execve was given, argv[0], and the file actually running (/proc/self/exe, after
  * every symlink, so `gmake -> make-4.4.1` and an executable makefile, #!/usr/bin/make -f,
  * are both caught). A GNU make copied under an unrelated name is not recognised.
+ * Never inlined: its page of stack would join the frame of every claim, a page fault more.
  */
-static int is_gnu_make(const char *path, const char *argv0)
+__attribute__((noinline)) static int is_gnu_make(const char *path, const char *argv0)
 {
 	char exe[4096]; /* PATH_MAX: a cut path would end in another name */
 

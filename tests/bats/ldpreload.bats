@@ -145,6 +145,34 @@ EOF
 @test "make 4.3: JOBSERVER_PRELOAD_MAX=3 and _EXPORT=A:B for a selected script" { need_make 43; case_max_export_env; }
 @test "make 4.4.1: JOBSERVER_PRELOAD_MAX=3 and _EXPORT=A:B for a selected script" { need_make 44; case_max_export_env; }
 
+# A program that claimed in its own process edits its environment the ways programs do:
+# the library's exports may have put environ in an array of its own, which setenv,
+# unsetenv and putenv must treat like any other; no name appears twice. Selected by name,
+# and named by its pid in JOBSERVER_PRELOAD_CLAIM as the launcher does (the library takes
+# that variable out).
+case_env_edit() {
+	cp "$TOOLS/victim" "$BATS_TEST_TMPDIR/selvictim"
+	pool_makefile <<'EOF'
+		+@GONE=1 PARALLELISM=5 ./selvictim env
+		+@GONE=1 PARALLELISM=5 JOBSERVER_PRELOAD_PROGRAMS= sh -c 'JOBSERVER_PRELOAD_CLAIM=$$$$ exec ./selvictim env'
+EOF
+	preload_build 'selvictim'
+	jsp_make -j8
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local want='PARALLELISM=99 NEW=1 PUT=3 GONE=unset MANY199=199 JOBSERVER_PRELOAD_CLAIM=unset'
+	[ "$(grep -cx 'PARALLELISM=8 pid=[0-9]*' <<<"$output")" -eq 2 ]
+	[ "$(grep -cx "self $want" <<<"$output")" -eq 2 ]
+	[ "$(grep -cx "child $want" <<<"$output")" -eq 2 ]
+	assert_pool_whole 8
+}
+@test "make 4.3: a claiming program's own setenv, unsetenv and putenv work as without us" {
+	need_make 43; case_env_edit
+}
+@test "make 4.4.1: a claiming program's own setenv, unsetenv and putenv work as without us" {
+	need_make 44; case_env_edit
+}
+
 # A bad value: the library claims nothing, says why when verbose, and the program runs.
 case_bad_values() {
 	printf '#!/bin/sh\necho "$1 P=${PARALLELISM-unset} free=$($TOKENS count)"\n' \

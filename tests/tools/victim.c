@@ -12,6 +12,10 @@
  *                                   result of waitpid(-1, WNOHANG), the signal lines of
  *                                   /proc/self/status (masks, handlers, pending) and
  *                                   every open fd with its target
+ *   env                             edit the environment as programs do (after a claim
+ *                                   in this process, environ may be the library's own
+ *                                   array): print what it then holds, and exec sh to
+ *                                   print what a child gets
  */
 #include <dirent.h>
 #include <errno.h>
@@ -85,6 +89,54 @@ static void probe(void)
 		closedir(d);
 }
 
+extern char **environ;
+
+/* The value of name in environ, and how many entries have that name. */
+static const char *env_count(const char *name, int *copies)
+{
+	size_t len = strlen(name);
+	const char *v = NULL;
+
+	*copies = 0;
+	for (char **e = environ; *e; e++)
+		if (!strncmp(*e, name, len) && (*e)[len] == '=') {
+			v = *e + len + 1;
+			++*copies;
+		}
+	return v ? v : "unset";
+}
+
+static int env_edit(void)
+{
+	static const char *const names[] = { "PARALLELISM", "NEW", "PUT", "GONE", "MANY199",
+					     "JOBSERVER_PRELOAD_CLAIM" };
+	static char put[] = "PUT=3";
+	char name[16], value[16];
+	int copies;
+
+	setenv("PARALLELISM", "99", 1); /* a name the library exported */
+	setenv("NEW", "1", 1);
+	unsetenv("GONE");
+	putenv(put);
+	for (int i = 0; i < 200; i++) { /* more than any spare room: libc copies the array */
+		snprintf(name, sizeof name, "MANY%d", i);
+		snprintf(value, sizeof value, "%d", i);
+		setenv(name, value, 0);
+	}
+	printf("self");
+	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
+		const char *v = env_count(names[i], &copies);
+
+		printf(" %s=%s%s", names[i], v, copies > 1 ? "(twice)" : "");
+	}
+	printf("\n");
+	fflush(stdout);
+	execlp("sh", "sh", "-c", "echo child PARALLELISM=$PARALLELISM NEW=$NEW PUT=$PUT "
+	       "GONE=${GONE-unset} MANY199=$MANY199 "
+	       "JOBSERVER_PRELOAD_CLAIM=${JOBSERVER_PRELOAD_CLAIM-unset}", (char *)NULL);
+	return 127;
+}
+
 /* Ends the process as mode says; returns only for "return" (and for an unknown mode). */
 static int end_by(const char *mode)
 {
@@ -128,7 +180,7 @@ int main(int argc, char **argv)
 	/* A shell without job control starts background commands with SIGINT ignored, and
 	 * make passes on an ignored SIGINT: a kill by INT must still end us. The probe shows
 	 * the dispositions as the library left them, so it does not reset them. */
-	if (strcmp(mode, "probe"))
+	if (strcmp(mode, "probe") && strcmp(mode, "env"))
 		for (int sig = 1; sig < 32; sig++)
 			if (sig != SIGKILL && sig != SIGSTOP)
 				signal(sig, SIG_DFL);
@@ -138,6 +190,8 @@ int main(int argc, char **argv)
 		probe();
 		return 0;
 	}
+	if (!strcmp(mode, "env"))
+		return env_edit();
 	if (!strncmp(mode, "fork50", 6)) {
 		for (unsigned i = 0; i < 50; i++) {
 			if (fork() == 0) { /* children outlive the parent by up to 9 ms */
