@@ -65,6 +65,8 @@ int env_scan(struct env_view *v)
  * claim's system calls (bench/README.md, item 3). A program may replace environ (POSIX);
  * libc's setenv, unsetenv and putenv work on whatever array environ points to, and copy
  * it to one of their own before they add to it. When ours is full, setenv does the rest.
+ * libc's environment lock is not taken: this runs in a constructor or in the launcher,
+ * before the program has threads (but those an earlier constructor might start).
  */
 #define OWN_SLOTS 320 /* environ entries, with the NULL */
 #define OWN_POOL 512  /* bytes of name=value strings */

@@ -294,23 +294,22 @@ long jobserver_give(int vault, int jsw, int may_copy, int *rest)
 {
 	long moved = 0;
 
-	*rest = 0;
 	for (int waits = 0;;) {
 		/* What is left, asked first: an empty vault costs the jobserver no syscall. */
 		int left = sys_fionread(vault);
 		long r;
 
+		*rest = left != 0; /* after an error, there may be */
 		if (left <= 0)
 			return left < 0 ? left : moved;
-		*rest = 1; /* until a move empties it */
 		if (splice_fits(vault, jsw, left))
 			r = sys_splice(vault, jsw, (size_t)left);
 		else if (may_copy)
 			r = copy(vault, jsw, left);
 		else
 			return moved ? moved : -ENOSPC;
-		if (r == left) {
-			*rest = 0; /* empty: nobody else writes into a vault */
+		if (r == left || r == 0) {
+			*rest = 0; /* all of it, or none was there: nobody else writes into a vault */
 			return moved + r;
 		}
 		if (r > 0) {
@@ -318,7 +317,7 @@ long jobserver_give(int vault, int jsw, int may_copy, int *rest)
 			continue;
 		}
 		if (r != -EAGAIN)
-			return r == 0 ? moved : r;
+			return r;
 		if (wait_room(jsw, &waits) < 0)
 			return moved ? moved : -EAGAIN;
 	}

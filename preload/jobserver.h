@@ -54,8 +54,9 @@ void jobserver_make_room(const struct jobserver *js, int jobs);
  * jobserver's write end jsw: by splice when the pipe has room for the buffers that adds
  * (docs/design.md); else, if may_copy, through memory (read, write: one buffer that make's
  * writes merge into), else not at all: -ENOSPC. Returns the count moved, or -errno: what
- * was moved before the error is back, the rest stays in the vault, and *rest says whether
- * any does (without a FIONREAD more). Async-signal-safe. */
+ * was moved before the error is back, the rest stays in the vault. *rest is 0 when the vault
+ * was seen empty, 1 when tokens (may) remain: no FIONREAD more for the caller.
+ * Async-signal-safe. */
 long jobserver_give(int vault, int jsw, int may_copy, int *rest);
 
 #endif

@@ -187,7 +187,10 @@ static void give_ticket_back(int pid, const struct wire_ticket *t)
 /* Takes a free vault of the reaper pid: a ticket from its tickets pipe, then our own open
  * of that vault through /proc, for reading and writing (a FIFO may be opened so on Linux):
  * one open, and a reader of its own so that our splice into it can never raise SIGPIPE.
- * Returns the fd, -ENOSPC when no vault is free. */
+ * The read end's number is enough: the reaper writes a ticket only for a vault it holds
+ * and has not handed out, and closes a vault only once its ticket was taken
+ * (reaper_vaults.c), so the number cannot name another pipe meanwhile. Returns the fd,
+ * -ENOSPC when no vault is free. */
 static int take_vault(int pid, struct wire_ticket *t, struct jsp_stat *vs)
 {
 	struct jsp_stat st;

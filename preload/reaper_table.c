@@ -81,7 +81,10 @@ static void speak(const struct owner *o, long n)
  * owner and puts the vault back out. Returns the count moved. */
 static long give_back(struct owner *o)
 {
-	int rest; /* what a jobserver that takes no more leaves stays for the vault's next use */
+	/* Left alone: tokens that a jobserver taking no more (5 s without room, a failed
+	 * write) leaves in the vault go out with it again and back with its next owner's, or
+	 * are lost if the reaper ends first; a jobserver in that state is broken anyway. */
+	int rest;
 	long n = jobserver_give(o->vault, o->jsw, 1, &rest);
 
 	speak(o, n);
