@@ -162,6 +162,8 @@ EOF
 	[ "$status" -eq 0 ]
 	local want='PARALLELISM=99 NEW=1 PUT=3 GONE=unset MANY199=199 JOBSERVER_PRELOAD_CLAIM=unset'
 	[ "$(grep -cx 'PARALLELISM=8 pid=[0-9]*' <<<"$output")" -eq 2 ]
+	# The library's own array (in its image, not on libc's heap, not the kernel's).
+	[ "$(grep -cx 'environ-at=libjobserver-preload.so\|environ-at=anon' <<<"$output")" -eq 2 ]
 	[ "$(grep -cx "self $want" <<<"$output")" -eq 2 ]
 	[ "$(grep -cx "child $want" <<<"$output")" -eq 2 ]
 	assert_pool_whole 8

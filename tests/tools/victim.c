@@ -106,18 +106,44 @@ static const char *env_count(const char *name, int *copies)
 	return v ? v : "unset";
 }
 
+/* Which mapping of /proc/self/maps holds the array environ points to: "heap" or "stack"
+ * (where libc's or the kernel's are), else the file mapped there, else "anon". */
+static const char *env_place(char *buf, size_t cap)
+{
+	unsigned long lo, hi, at = (unsigned long)environ;
+	char line[512], path[400];
+	FILE *f = fopen("/proc/self/maps", "r");
+	const char *r = "unknown";
+
+	while (f && fgets(line, sizeof line, f)) {
+		path[0] = '\0';
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %399s", &lo, &hi, path) < 2 ||
+		    at < lo || at >= hi)
+			continue;
+		r = !strcmp(path, "[heap]") ? "heap" : !strcmp(path, "[stack]") ? "stack" :
+		    path[0] ? strrchr(path, '/') + 1 : "anon";
+		break;
+	}
+	snprintf(buf, cap, "%s", r);
+	if (f)
+		fclose(f);
+	return buf;
+}
+
 static int env_edit(void)
 {
 	static const char *const names[] = { "PARALLELISM", "NEW", "PUT", "GONE", "MANY199",
 					     "JOBSERVER_PRELOAD_CLAIM" };
 	static char put[] = "PUT=3";
-	char name[16], value[16];
+	char name[16], value[16], place[256];
 	int copies;
 
+	printf("environ-at=%s\n", env_place(place, sizeof place));
+	/* First what libc does in place, in whatever array environ is; then what adds. */
 	setenv("PARALLELISM", "99", 1); /* a name the library exported */
-	setenv("NEW", "1", 1);
 	unsetenv("GONE");
 	putenv(put);
+	setenv("NEW", "1", 1);
 	for (int i = 0; i < 200; i++) { /* more than any spare room: libc copies the array */
 		snprintf(name, sizeof name, "MANY%d", i);
 		snprintf(value, sizeof value, "%d", i);
