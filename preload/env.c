@@ -96,23 +96,20 @@ static char *pool_put(const char *name, const char *value)
 	return start;
 }
 
-/* Whether e is name=... for the name of len bytes that entry starts with. */
-static int same_name(const char *e, const char *entry, size_t len)
+/* Whether entry e is name=..., for a name that ends at its '=' or its NUL. */
+static int is_named(const char *e, const char *name)
 {
-	for (size_t i = 0; i <= len; i++)
-		if (e[i] != entry[i])
-			return 0;
-	return 1;
+	while (*name && *name != '=' && *e == *name)
+		e++, name++;
+	return (!*name || *name == '=') && *e == '=';
 }
 
 /* Puts entry (name=value) into our array, which becomes environ. Returns 0, or -1 when
  * the array cannot hold it. */
 static int own_put(char *entry)
 {
-	size_t n = 0, len = 0;
+	size_t n = 0;
 
-	while (entry[len] != '=')
-		len++;
 	if (environ != own.vec) {
 		for (char **e = environ; e && *e; e++)
 			if (n + 2 >= OWN_SLOTS)
@@ -123,7 +120,7 @@ static int own_put(char *entry)
 		environ = own.vec;
 	}
 	for (n = 0; own.vec[n]; n++)
-		if (same_name(own.vec[n], entry, len)) {
+		if (is_named(own.vec[n], entry)) {
 			own.vec[n] = entry;
 			return 0;
 		}
@@ -152,14 +149,9 @@ void env_unset(const char *name)
 {
 	char **w = environ;
 
-	for (char **e = environ; e && *e; e++) {
-		const char *s = *e, *n = name;
-
-		while (*n && *s == *n)
-			s++, n++;
-		if (*n || *s != '=')
+	for (char **e = environ; e && *e; e++)
+		if (!is_named(*e, name))
 			*w++ = *e;
-	}
 	if (w)
 		*w = NULL;
 }
