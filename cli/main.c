@@ -19,6 +19,7 @@
 #include "log.h"
 #include "options.h"
 #include "owner.h"
+#include "owner_wait.h"
 #include "policy.h"
 #include "report.h"
 #include "status.h"
@@ -31,37 +32,38 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifdef JSP_AS_JOBSERVER_EXEC
-#define PROG "jobserver-exec"
-#else
-#define PROG "jobserver-preload"
-#endif
+/* Messages name the program as it was run: a copy or a link of jobserver-exec under
+ * another name (the kernel's scripts/jobserver-exec) says its own name, as env(1) does. */
+#define PROG program_invocation_short_name
 
 static int set(const char *name, const char *value)
 {
 	if (setenv(name, value, 1) == 0)
 		return 0;
-	fprintf(stderr, PROG ": cannot set %s: %s\n", name, strerror(errno));
+	fprintf(stderr, "%s: cannot set %s: %s\n", PROG, name, strerror(errno));
 	return -1;
 }
 
-static int prepare_env(const struct options *o)
+/* Sets what the library reads. Returns 0, -1 after saying why (exit 125), or
+ * LDPRELOAD_NOT_FOUND: the command runs as it is. */
+static int prepare_env(const struct options *o, const char *argv0)
 {
 	char lib[PATH_MAX], pid[24];
 	char *preload;
 	int r;
 
-	if (ldpreload_find(lib, sizeof lib) < 0)
-		return -1;
+	r = ldpreload_find(lib, sizeof lib, argv0);
+	if (r != 0)
+		return r;
 	if (!ldpreload_path_ok(lib)) {
-		fprintf(stderr, PROG ": the library path %s holds a ':' or a blank, "
+		fprintf(stderr, "%s: the library path %s holds a ':' or a blank, "
 			"which LD_PRELOAD cannot carry; install it under another path or point "
-			"JOBSERVER_PRELOAD_LIB to a copy without them\n", lib);
+			"JOBSERVER_PRELOAD_LIB to a copy without them\n", PROG, lib);
 		return -1;
 	}
 	preload = ldpreload_append(getenv("LD_PRELOAD"), lib);
 	if (!preload) {
-		fprintf(stderr, PROG ": out of memory\n");
+		fprintf(stderr, "%s: out of memory\n", PROG);
 		return -1;
 	}
 	r = set("LD_PRELOAD", preload);
@@ -77,7 +79,13 @@ static int prepare_env(const struct options *o)
 	/* The options reach the library in the variables a user may set by hand: one way. */
 	if (o->max && set(ENV_MAX, o->max) < 0)
 		return -1;
+	if (o->dflt && set(ENV_DEFAULT, o->dflt) < 0)
+		return -1;
 	if (o->exports && set(ENV_EXPORT, o->exports) < 0)
+		return -1;
+	if (o->min && set(ENV_MIN, o->min) < 0)
+		return -1;
+	if (o->wait && set(ENV_WAIT, o->wait) < 0)
 		return -1;
 	return 0;
 }
@@ -86,44 +94,85 @@ static int prepare_env(const struct options *o)
  * library, which cannot fail the command, would only ignore it. Empty means unset. */
 static int check_env(void)
 {
-	const char *max = getenv(ENV_MAX), *names = getenv(ENV_EXPORT), *why, *bad;
+	static const char *const counts[] = { ENV_MAX, ENV_DEFAULT, ENV_MIN };
+	const char *list = getenv(ENV_EXPORT), *v, *why, *bad;
 	size_t n;
-	long v;
+	long c;
 
-	if (max && *max && policy_count(max, &v, &why) < 0) {
-		fprintf(stderr, "%s: " ENV_MAX "=%s %s; set it to the largest PARALLELISM wanted, "
-			"or unset it\n", PROG, max, why);
+	for (unsigned i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		v = getenv(counts[i]);
+		if (v && *v && policy_count(v, &c, &why) < 0) {
+			fprintf(stderr, "%s: %s=%s %s; set it to a count or unset it\n", PROG,
+				counts[i], v, why);
+			return -1;
+		}
+	}
+	v = getenv(ENV_WAIT);
+	if (v && *v && owner_wait_parse(v, &c, &why) < 0) {
+		fprintf(stderr, "%s: " ENV_WAIT "=%s %s; set it to the most seconds to wait or "
+			"unset it\n", PROG, v, why);
 		return -1;
 	}
-	if (names && policy_names_check(names, &bad, &n) < 0) {
-		fprintf(stderr, "%s: " ENV_EXPORT " holds '%.*s', which is not a variable name: use "
-			"letters, digits and '_', not a digit first, and no " ENV_PREFIX " name\n",
-			PROG, (int)n, bad);
+	if (list && policy_exports_check(list, &bad, &n, &why) < 0) {
+		fprintf(stderr, "%s: " ENV_EXPORT " holds '%.*s', which %s\n", PROG, (int)n, bad,
+			why);
 		return -1;
 	}
 	return 0;
 }
 
-/* The library's claim, run here (see the top of this file). */
-static void claim(void)
+/* JOBSERVER_PRELOAD_VERBOSE as the library reads it: set, not empty and not "0". */
+static int is_on(const char *v)
+{
+	return v && v[0] && !(v[0] == '0' && !v[1]);
+}
+
+/* The library's claim, run here (see the top of this file). Returns the count: the
+ * tokens held + 1, or with no claim JOBSERVER_PRELOAD_DEFAULT, or 1. */
+static long claim(void)
 {
 	struct env_view env;
+	long count;
 
 	env_scan(&env);
-	log_verbose = env.verbose && env.verbose[0] && !(env.verbose[0] == '0' && !env.verbose[1]);
-	claim_at_start(&env, NULL);
+	log_verbose = is_on(env.verbose);
+	count = claim_at_start(&env, NULL);
+	return count > 0 ? count : 1;
+}
+
+/* -I STR: every STR in the command's arguments (not its name) becomes the count; an
+ * argument without STR stays the very string it was. */
+static int replace_args(char **argv, const char *str, long count)
+{
+	char num[24];
+
+	snprintf(num, sizeof num, "%ld", count);
+	for (char **a = argv + 1; *a; a++) {
+		if (!strstr(*a, str))
+			continue;
+		char *s = malloc(policy_replace(*a, str, num, NULL) + 1);
+
+		if (!s) {
+			fprintf(stderr, "%s: out of memory\n", PROG);
+			return -1;
+		}
+		policy_replace(*a, str, num, s);
+		*a = s;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct options o;
-	int status, err;
+	int status, err, found;
+	long count;
 
 #ifdef JSP_AS_JOBSERVER_EXEC
 	/* As the kernel's script: no option, not even --help; `jobserver-exec --x` runs --x. */
 	(void)status;
 	if (argc < 2) {
-		fputs(PROG ": missing command\nUsage: " PROG " COMMAND [ARG]...\n", stderr);
+		fprintf(stderr, "%s: missing command\nUsage: %s COMMAND [ARG]...\n", PROG, PROG);
 		return EXIT_CANCELED;
 	}
 	o = (struct options){ .command = argv + 1 };
@@ -131,16 +180,32 @@ int main(int argc, char **argv)
 	if (options_parse(argc, argv, &o, &status) < 0)
 		return status;
 	if (o.report)
-		return report_main(o.report, o.svg);
+		return report_main(o.report, o.svg, o.json);
 	if (o.show_status)
-		return status_main();
+		return status_main(o.jobserver, o.watch, o.json);
 #endif
-	if (prepare_env(&o) < 0 || check_env() < 0)
+	found = prepare_env(&o, argv[0]);
+	if (found < 0 || check_env() < 0)
 		return EXIT_CANCELED;
-	claim();
+	if (found == LDPRELOAD_NOT_FOUND) {
+		/* Claimed here, the tokens would have no library in the command to give them
+		 * back at its exit; unclaimed, the build only runs this command narrower. */
+		count = 1;
+		if (o.verbose || is_on(getenv(ENV_VERBOSE)))
+			fprintf(stderr, "%s: cannot find libjobserver-preload.so, and /proc, which "
+				"names this program's own path, cannot be read: running %s without "
+				"claiming; set JOBSERVER_PRELOAD_LIB to the library's path\n",
+				PROG, o.command[0]);
+	} else {
+		count = claim();
+	}
+	if (o.replace && replace_args(o.command, o.replace, count) < 0) {
+		owner_exit();
+		return EXIT_CANCELED;
+	}
 	execvp(o.command[0], o.command);
 	err = errno;
 	owner_exit(); /* the command never ran: its tokens go back before we exit */
-	fprintf(stderr, PROG ": %s: %s\n", o.command[0], strerror(err));
+	fprintf(stderr, "%s: %s: %s\n", PROG, o.command[0], strerror(err));
 	return err == ENOENT ? EXIT_ENOENT : EXIT_CANNOT_INVOKE;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "options.h"
+#include "owner_wait.h"
 #include "policy.h"
 
 #include <getopt.h>
@@ -7,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_MAX = 256, OPT_EXPORT };
+enum { OPT_MAX = 256, OPT_EXPORT, OPT_DEFAULT };
 enum { OPT_TRACE = 300, OPT_REPORT, OPT_SVG, OPT_STATUS };
+enum { OPT_JSON = 320, OPT_WATCH, OPT_JOBSERVER };
+enum { OPT_MIN = 340, OPT_WAIT };
 
 #ifndef JSP_VERSION
 #define JSP_VERSION "0"
@@ -20,20 +23,41 @@ static void usage(FILE *f)
 	      "Run COMMAND with the free GNU make jobserver tokens claimed for it:\n"
 	      "PARALLELISM is set to the tokens held + 1, and every token goes back\n"
 	      "when COMMAND ends, however it ends. Use it in a recipe marked '+':\n"
-	      "  docs: ; +jobserver-preload sh -c 'exec sphinx-build -j \"$$PARALLELISM\" ...'\n"
+	      "  docs: ; +jobserver-preload -I{} sphinx-build -j {} -b html src out\n"
 	      "\n"
 	      "  -v, --verbose      say on stderr what was found, claimed and given back\n"
+	      "  -I STR             replace every STR in COMMAND's arguments by the count\n"
+	      "                     (tokens held + 1; with no claim, --default or 1)\n"
 	      "      --max N        PARALLELISM is never more than N: take at most N-1\n"
 	      "                     tokens and leave the rest to the other recipes\n"
-	      "      --export NAME  export the count as NAME too (OMP_NUM_THREADS,\n"
-	      "                     CMAKE_BUILD_PARALLEL_LEVEL, ...); repeatable\n"
+	      "      --default N    the count when make runs no jobserver (make -j1, not\n"
+	      "                     run by make): PARALLELISM and the exports are set\n"
+	      "                     to N, at most --max; without it they are left alone\n"
+	      "      --min N        wait before claiming until N-1 tokens are free (for\n"
+	      "                     PARALLELISM N), at most --wait; then claim as ever\n"
+	      "      --wait SECONDS\n"
+	      "                     the most --min waits (5, 0.5; default 10), then\n"
+	      "                     start with what is free\n"
+	      "      --export NAME[=TEMPLATE]\n"
+	      "                     export the count as NAME too (OMP_NUM_THREADS,\n"
+	      "                     CMAKE_BUILD_PARALLEL_LEVEL, ...), or TEMPLATE with\n"
+	      "                     each {} made the count (XZ_OPT=-T{}, PARALLEL=-j{};\n"
+	      "                     {{ and }} are braces); repeatable\n"
 	      "      --trace FILE   append every jobserver read and write of COMMAND's\n"
 	      "                     whole process tree to FILE (COMMAND may be make -jN)\n"
 	      "      --report FILE  no COMMAND: who took tokens and kept them; exit 0\n"
 	      "                     balanced, 1 leak, 2 FILE unreadable\n"
 	      "      --svg OUT      with --report: the trace as a timeline picture\n"
+	      "      --json         with --report or --status: JSON on stdout\n"
 	      "      --status       no COMMAND: the jobserver a command here would use,\n"
-	      "                     and its free tokens now; exit 0 usable, 1 none\n"
+	      "                     its free tokens now, and every command holding\n"
+	      "                     claimed ones (pid, tokens, for how long); exit 0\n"
+	      "                     usable, 1 none\n"
+	      "      --watch        --status again once a second, until interrupted\n"
+	      "      --jobserver SPEC\n"
+	      "                     with --status: the jobserver SPEC names (R,W or\n"
+	      "                     fifo:PATH, as make's --jobserver-auth=), not\n"
+	      "                     the one in MAKEFLAGS: from any shell of the user\n"
 	      "  -h, --help         show this help and exit\n"
 	      "      --version      show the version and exit\n"
 	      "\n"
@@ -42,7 +66,11 @@ static void usage(FILE *f)
 	      "                              this program, then in its install directory)\n"
 	      "  JOBSERVER_PRELOAD_VERBOSE   1: as -v, also for LD_PRELOAD set by hand\n"
 	      "  JOBSERVER_PRELOAD_MAX       N: as --max\n"
-	      "  JOBSERVER_PRELOAD_EXPORT    NAME:NAME...: as --export\n"
+	      "  JOBSERVER_PRELOAD_DEFAULT   N: as --default\n"
+	      "  JOBSERVER_PRELOAD_MIN       N: as --min\n"
+	      "  JOBSERVER_PRELOAD_WAIT      SECONDS: as --wait\n"
+	      "  JOBSERVER_PRELOAD_EXPORT    NAME[=TEMPLATE]:...: as --export; in a\n"
+	      "                              template \\: is a ':' and \\\\ a '\\'\n"
 	      "  JOBSERVER_PRELOAD_PROGRAMS  NAME:NAME...: with LD_PRELOAD set by hand for a\n"
 	      "                              whole build, the programs that claim, matched\n"
 	      "                              by file name (a script by its own name); GNU\n"
@@ -57,39 +85,73 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* Appends a checked --export NAME to the ':' list that the library reads. */
-static int add_export(struct options *o, const char *name)
+/* Appends --export ARG to the list that the library reads, with its ':' and '\' escaped
+ * as that list writes them (policy.h), then checks the entry as the library will. */
+static int add_export(struct options *o, const char *arg)
 {
-	size_t old = o->exports ? strlen(o->exports) : 0, len = strlen(name);
+	size_t old = o->exports ? strlen(o->exports) : 0, len = 0;
+	const char *why;
 	char *s;
 
-	if (!policy_name_ok(name, len)) {
-		fprintf(stderr, "jobserver-preload: --export '%s' is not a variable name: use "
-			"letters, digits and '_', not a digit first, at most %d characters, and no "
-			"JOBSERVER_PRELOAD_ name\n", name, POLICY_NAME_MAX);
-		return -1;
-	}
-	s = realloc(o->exports, old + len + 2);
+	s = realloc(o->exports, old + 2 * strlen(arg) + 2);
 	if (!s) {
 		fputs("jobserver-preload: out of memory\n", stderr);
 		return -1;
 	}
+	o->exports = s;
 	if (old)
 		s[old++] = ':';
-	memcpy(s + old, name, len + 1);
-	o->exports = s;
-	return 0;
+	for (const char *a = arg; *a; a++) {
+		if (*a == ':' || *a == '\\')
+			s[old + len++] = '\\';
+		s[old + len++] = *a;
+	}
+	s[old + len] = '\0';
+	if (policy_export_check(s + old, len, &why) == 0)
+		return 0;
+	fprintf(stderr, "jobserver-preload: --export '%s' %s\n", arg, why);
+	return -1;
 }
 
-static int check_max(const char *arg)
+static int check_count(const char *option, const char *arg)
 {
 	const char *why;
 	long v;
 
 	if (policy_count(arg, &v, &why) == 0)
 		return 0;
-	fprintf(stderr, "jobserver-preload: --max '%s' %s\n", arg, why);
+	fprintf(stderr, "jobserver-preload: %s '%s' %s\n", option, arg, why);
 	return -1;
+}
+
+static int check_seconds(const char *arg)
+{
+	const char *why;
+	long ms;
+
+	if (owner_wait_parse(arg, &ms, &why) == 0)
+		return 0;
+	fprintf(stderr, "jobserver-preload: --wait '%s' %s\n", arg, why);
+	return -1;
+}
+
+
+/* What is wrong with a line of --report or --status (which run nothing), or NULL. */
+static const char *action_conflict(const struct options *o, int has_command)
+{
+	if (o->report && o->show_status)
+		return "--report and --status are two actions: give one of them";
+	if (o->svg && !o->report)
+		return "--svg needs --report FILE";
+	if (o->json && !o->report && !o->show_status)
+		return "--json needs --report FILE or --status";
+	if (o->jobserver && !o->show_status)
+		return "--jobserver needs --status (or --watch)";
+	if (o->trace)
+		return "--report and --status read no --trace: the trace is --report's FILE";
+	if (has_command)
+		return "--report and --status run no COMMAND: drop it, or drop the option";
+	return NULL;
 }
 
 int options_parse(int argc, char **argv, struct options *o, int *status)
@@ -97,11 +159,17 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 	static const struct option longopts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "max", required_argument, NULL, OPT_MAX },
+		{ "default", required_argument, NULL, OPT_DEFAULT },
+		{ "min", required_argument, NULL, OPT_MIN },
+		{ "wait", required_argument, NULL, OPT_WAIT },
 		{ "export", required_argument, NULL, OPT_EXPORT },
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "svg", required_argument, NULL, OPT_SVG },
 		{ "status", no_argument, NULL, OPT_STATUS },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "watch", no_argument, NULL, OPT_WATCH },
+		{ "jobserver", required_argument, NULL, OPT_JOBSERVER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -110,15 +178,38 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 
 	*o = (struct options){ 0 };
 	/* '+': options end at the first non-option, which is the command's name. */
-	while ((c = getopt_long(argc, argv, "+hv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hvI:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			o->verbose = 1;
 			break;
+		case 'I':
+			if (!*optarg) {
+				fputs("jobserver-preload: -I needs a string to replace, not an empty "
+				      "one: -I{} as xargs\n", stderr);
+				goto usage_error;
+			}
+			o->replace = optarg;
+			break;
 		case OPT_MAX:
-			if (check_max(optarg) < 0)
+			if (check_count("--max", optarg) < 0)
 				goto usage_error;
 			o->max = optarg;
+			break;
+		case OPT_DEFAULT:
+			if (check_count("--default", optarg) < 0)
+				goto usage_error;
+			o->dflt = optarg;
+			break;
+		case OPT_MIN:
+			if (check_count("--min", optarg) < 0)
+				goto usage_error;
+			o->min = optarg;
+			break;
+		case OPT_WAIT:
+			if (check_seconds(optarg) < 0)
+				goto usage_error;
+			o->wait = optarg;
 			break;
 		case OPT_EXPORT:
 			if (add_export(o, optarg) < 0)
@@ -136,6 +227,15 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 		case OPT_STATUS:
 			o->show_status = 1;
 			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
+		case OPT_WATCH:
+			o->watch = o->show_status = 1;
+			break;
+		case OPT_JOBSERVER:
+			o->jobserver = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			*status = fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_CANCELED;
@@ -149,11 +249,12 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 		}
 	}
 	/* --report and --status run nothing: they are the whole command line. */
-	if (o->report || o->show_status || o->svg) {
-		if (optind == argc && !o->trace && (o->report || !o->svg))
+	if (o->report || o->show_status || o->svg || o->json || o->jobserver) {
+		const char *why = action_conflict(o, optind < argc);
+
+		if (!why)
 			return 0;
-		fputs("jobserver-preload: --report and --status take no COMMAND nor --trace, and "
-		      "--svg needs --report\n", stderr);
+		fprintf(stderr, "jobserver-preload: %s\n", why);
 		goto usage_error;
 	}
 	if (optind >= argc) {

@@ -10,11 +10,18 @@
 struct options {
 	int verbose;
 	const char *max; /* --max N, or NULL */
-	char *exports;   /* --export NAME..., joined with ':' (malloc'd), or NULL */
+	const char *dflt;    /* --default N, or NULL */
+	const char *min;     /* --min N: wait for PARALLELISM N before the claim, or NULL */
+	const char *wait;    /* --wait SECONDS: at most so long, or NULL */
+	const char *replace; /* -I STR: replaced by the count in COMMAND's arguments, or NULL */
+	char *exports;   /* --export NAME[=TEMPLATE]..., as JOBSERVER_PRELOAD_EXPORT (malloc'd), or NULL */
 	const char *trace;  /* --trace FILE, or NULL */
 	const char *report; /* --report FILE: no command, print the report */
 	const char *svg;    /* --svg OUT (with --report) */
 	int show_status;    /* --status: no command, print the jobserver's state */
+	int json;           /* --json (with --report or --status): JSON on stdout */
+	int watch;          /* --watch: --status once a second */
+	const char *jobserver; /* --jobserver SPEC (with --status), or NULL: MAKEFLAGS's */
 	char **command;  /* NULL-terminated, non-empty */
 };
 

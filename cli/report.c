@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * jobserver-preload --report FILE [--svg OUT]: who took tokens and did not give them
- * back. The leakers come first, then each jobserver's totals and its table of processes.
+ * jobserver-preload --report FILE [--svg OUT] [--json]: who took tokens and did not give
+ * them back. The leakers come first, then the wrapped commands that starved their own
+ * tree (cli/starve.c), then each jobserver's totals and its table of processes.
  *
  * How make itself appears, and why it is never blamed: the make that creates a jobserver
  * writes its N-1 tokens first (the trace's first events on that pipe are its gives), then
@@ -12,6 +13,7 @@
  * wrote no exit record: killed, _exit, still running) holds tokens: that is the leak.
  */
 #include "report.h"
+#include "report_json.h"
 #include "svg.h"
 #include "tracefile.h"
 
@@ -54,10 +56,8 @@ static void print_chain(const struct tracefile *tf, const struct tf_proc *p)
 
 static int print_leakers(const struct tracefile *tf)
 {
-	int n = 0;
+	int n = report_leakers(tf);
 
-	for (int i = 0; i < tf->nprocs; i++)
-		n += tf_leaked(&tf->procs[i]);
 	if (!n)
 		return 0;
 	printf("LEAK: %d process%s ended holding jobserver tokens:\n", n, n == 1 ? "" : "es");
@@ -78,31 +78,65 @@ static int print_leakers(const struct tracefile *tf)
 	return n;
 }
 
-static void print_jobserver(const struct tracefile *tf, int js)
+/* Waits of a wrapped command's own tree on the jobserver its tokens were claimed from. */
+static int print_starved(const struct tracefile *tf)
 {
-	const struct tf_js *j = &tf->js[js];
-	long taken = 0, given = 0, kept = 0;
-	int procs = 0;
+	int owners = 0;
 
+	for (int i = 0; i < tf->nstarve; i++)
+		owners += i == 0 || tf->starve[i].owner != tf->starve[i - 1].owner;
+	if (!owners)
+		return 0;
+	printf("WARNING: %d wrapped command%s held claimed tokens while %s own tree waited for a "
+	       "token on the same, empty, jobserver:\n", owners, owners == 1 ? "" : "s",
+	       owners == 1 ? "its" : "their");
+	for (int i = 0; i < tf->nstarve; i++) {
+		const struct tf_starve *s = &tf->starve[i];
+		const struct tf_proc *o = &tf->procs[s->owner], *w = &tf->procs[s->waiter];
+
+		if (i == 0 || s->owner != tf->starve[i - 1].owner)
+			printf("  pid %d held %ld token%s of jobserver %s: %s\n", o->pid, s->held,
+			       s->held == 1 ? "" : "s", tf->js[o->js].name, o->cmd);
+		printf("    while pid %d%s waited %ld time%s, %.3f s in all: %s\n", w->pid,
+		       s->waiter == s->owner ? " (itself)" : "", s->waits, s->waits == 1 ? "" : "s",
+		       s->waited, w->cmd);
+	}
+	printf("  a program that takes tokens itself (make, ninja >= 1.13, cargo) gets none "
+	       "under jobserver-preload: run it without the wrapper\n\n");
+	return owners;
+}
+
+void report_totals(const struct tracefile *tf, int js, struct report_totals *t)
+{
+	*t = (struct report_totals){ 0 };
 	for (int i = 0; i < tf->nprocs; i++) {
 		const struct tf_proc *p = &tf->procs[i];
 
-		if (p->js != js)
+		if (p->js != js && js >= 0)
 			continue;
-		procs++;
-		taken += p->taken;
-		given += p->given;
+		t->procs++;
+		t->taken += p->taken;
+		t->given += p->given;
 		if (tf_leaked(p))
-			kept += tf_held(p);
+			t->kept += tf_held(p);
 	}
+}
+
+static void print_jobserver(const struct tracefile *tf, int js)
+{
+	const struct tf_js *j = &tf->js[js];
+	struct report_totals t;
+
+	report_totals(tf, js, &t);
 	printf("jobserver %s (dev:ino %llu:%llu): %d processes, %ld tokens taken, %ld returned\n",
-	       j->name, (unsigned long long)j->dev, (unsigned long long)j->ino, procs, taken, given);
+	       j->name, (unsigned long long)j->dev, (unsigned long long)j->ino, t.procs, t.taken,
+	       t.given);
 	if (j->server >= 0)
 		printf("  server: pid %d (%s) made %ld tokens\n", tf->procs[j->server].pid,
 		       tf->procs[j->server].cmd, j->created);
 	else
 		printf("  server: not in the trace (its make ran without the trace library)\n");
-	printf("  kept by processes that ended: %ld%s\n", kept, kept ? "  <-- leak" : " (balanced)");
+	printf("  kept by processes that ended: %ld%s\n", t.kept, t.kept ? "  <-- leak" : " (balanced)");
 	printf("  %7s %7s %8s %5s  %s\n", "pid", "taken", "returned", "net", "command");
 	for (int i = 0; i < tf->nprocs; i++) {
 		const struct tf_proc *p = &tf->procs[i];
@@ -115,30 +149,59 @@ static void print_jobserver(const struct tracefile *tf, int js)
 	printf("\n");
 }
 
-int report_main(const char *file, const char *svg_out)
+static void print_text(const struct tracefile *tf, const char *file)
 {
-	struct tracefile tf;
-	int leakers, named = 0;
+	int leakers, starved, named = report_named(tf);
 
-	if (tracefile_load(file, &tf) < 0)
-		return 2;
-	for (int i = 0; i < tf.njs; i++)
-		named += tf.js[i].named;
 	printf("trace %s: %ld records, %d processes, %d jobserver%s, %.3f s\n\n", file,
-	       tf.records, tf.nprocs, named, named == 1 ? "" : "s", tf.span);
-	leakers = print_leakers(&tf);
-	for (int i = 0; i < tf.njs; i++)
-		if (tf.js[i].named)
-			print_jobserver(&tf, i);
+	       tf->records, tf->nprocs, named, named == 1 ? "" : "s", tf->span);
+	leakers = print_leakers(tf);
+	starved = print_starved(tf);
+	for (int i = 0; i < tf->njs; i++)
+		if (tf->js[i].named)
+			print_jobserver(tf, i);
 	if (!named)
 		printf("no jobserver activity recorded: nothing took a token (no -j, or no "
 		       "process of the tree had the trace library preloaded)\n");
 	else
-		printf("%s\n", leakers ? "result: leak (see LEAK above)" : "result: balanced");
-	if (svg_out && svg_write(&tf, svg_out) < 0) {
-		tracefile_free(&tf);
+		printf("result: %s%s\n", leakers ? "leak (see LEAK above)" : "balanced",
+		       starved ? ", and a wrapped command starved its own tree (see WARNING above)" : "");
+}
+
+int report_named(const struct tracefile *tf)
+{
+	int named = 0;
+
+	for (int i = 0; i < tf->njs; i++)
+		named += tf->js[i].named;
+	return named;
+}
+
+int report_leakers(const struct tracefile *tf)
+{
+	int n = 0;
+
+	for (int i = 0; i < tf->nprocs; i++)
+		n += tf_leaked(&tf->procs[i]);
+	return n;
+}
+
+int report_main(const char *file, const char *svg_out, int json)
+{
+	struct tracefile tf;
+	int status;
+
+	if (tracefile_load(file, &tf) < 0)
 		return 2;
-	}
+	if (json)
+		report_json(&tf, file);
+	else
+		print_text(&tf, file);
+	status = report_leakers(&tf) ? 1 : 0;
+	if (fflush(stdout) != 0)
+		status = 2;
+	if (svg_out && svg_write(&tf, svg_out) < 0)
+		status = 2;
 	tracefile_free(&tf);
-	return leakers ? 1 : 0;
+	return status;
 }

@@ -6,6 +6,7 @@
  * as a bar (height = tokens), red for a process that ended holding them.
  */
 #include "svg.h"
+#include "escape.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #define BLUE "#3b73c4"
 #define RED "#d62728"
 #define GREY "#888888"
+#define REAPER_OF "[reaper of "
 
 struct plot {
 	FILE *f;
@@ -34,24 +36,6 @@ static double x_of(const struct plot *pl, double t)
 	return LEFT + t / pl->span * (WIDTH - LEFT - RIGHT);
 }
 
-/* Text for XML, cut to max bytes. */
-static void put_text(FILE *f, const char *s, int max)
-{
-	int n = 0;
-
-	for (; *s && n < max; s++, n++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc((unsigned char)*s < ' ' ? '?' : *s, f);
-		}
-	}
-	if (*s)
-		fputs("...", f);
-}
-
 /* The command without the directory of its program: the label's room is short. */
 static const char *short_cmd(const char *cmd)
 {
@@ -61,6 +45,19 @@ static const char *short_cmd(const char *cmd)
 		if (*p == '/')
 			s = p + 1;
 	return s;
+}
+
+/* The length of "[reaper of PID] " at the start of cmd (digits and ASCII only), or 0. */
+static int reaper_prefix(const char *cmd)
+{
+	size_t n = strlen(REAPER_OF), digits;
+
+	if (strncmp(cmd, REAPER_OF, n))
+		return 0;
+	digits = strspn(cmd + n, "0123456789");
+	if (!digits || cmd[n + digits] != ']' || cmd[n + digits + 1] != ' ')
+		return 0;
+	return (int)(n + digits + 2);
 }
 
 /* The server's count starts at minus the tokens it made: drawn from zero. */
@@ -113,8 +110,10 @@ static void pool_line(const struct plot *pl, int js, const char *colour)
 	}
 	fprintf(pl->f, " %.1f,%.1f'/>\n", x_of(pl, pl->span),
 		bottom - (double)free_now / top * (POOL_H - 20));
-	fprintf(pl->f, "<text x='%d' y='%d' font-size='12' text-anchor='end'>free tokens of "
-		"%s (max %ld)</text>\n", LEFT - 8, TOP + 20, tf->js[js].name, top);
+	fprintf(pl->f, "<text x='%d' y='%d' font-size='12' text-anchor='end'>free tokens of ",
+		LEFT - 8, TOP + 20);
+	escape_xml(pl->f, tf->js[js].name, LABEL_MAX);
+	fprintf(pl->f, " (max %ld)</text>\n", top);
 	fprintf(pl->f, "<text x='%d' y='%d' font-size='11' text-anchor='end' fill='%s'>0</text>\n",
 		LEFT - 8, bottom, GREY);
 }
@@ -128,6 +127,7 @@ static void row(const struct plot *pl, int proc, int y)
 	const char *colour = tf_leaked(p) ? RED : BLUE;
 	double t = 0;
 	long held = 0;
+	int n;
 
 	fprintf(pl->f, "<rect x='%d' y='%d' width='%d' height='%d' fill='%s'/>\n", LEFT, y,
 		WIDTH - LEFT - RIGHT, ROW_H - 2, proc % 2 ? "#f4f4f4" : "#fafafa");
@@ -152,13 +152,11 @@ static void row(const struct plot *pl, int proc, int y)
 		fprintf(pl->f, "LEAK %ld: ", tf_held(p));
 	else if (p->server)
 		fputs("server: ", pl->f);
-	if (p->reaper && strstr(p->cmd, "] ")) { /* "[reaper of PID] " stays whole */
-		int n = (int)(strstr(p->cmd, "] ") - p->cmd) + 2;
-
+	if ((n = reaper_prefix(p->cmd))) { /* "[reaper of PID] " stays whole */
 		fprintf(pl->f, "%.*s", n, p->cmd);
-		put_text(pl->f, short_cmd(p->cmd + n), LABEL_MAX - n);
+		escape_xml(pl->f, short_cmd(p->cmd + n), LABEL_MAX - n);
 	} else {
-		put_text(pl->f, short_cmd(p->cmd), LABEL_MAX - (tf_leaked(p) ? 9 : 0));
+		escape_xml(pl->f, short_cmd(p->cmd), LABEL_MAX - (tf_leaked(p) ? 9 : 0));
 	}
 	fputs("</text>\n", pl->f);
 }
@@ -175,7 +173,7 @@ static void leakers(const struct plot *pl, int y)
 			continue;
 		fprintf(pl->f, "<text x='20' y='%d' font-size='13' fill='%s'>LEAK: pid %d ended "
 			"holding %ld token%s: ", y, RED, p->pid, tf_held(p), tf_held(p) == 1 ? "" : "s");
-		put_text(pl->f, p->cmd, 120);
+		escape_xml(pl->f, p->cmd, 120);
 		fputs("</text>\n", pl->f);
 		y += 20;
 	}

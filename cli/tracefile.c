@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "tracefile.h"
+#include "starve.h"
 #include "tracerec.h"
 
 #include <errno.h>
@@ -32,7 +33,8 @@ static int parse_line(char *line, struct rec *r)
 		   "src=%15s name=%135s up=%167s cmd=%n", &r->t, &r->pid, &r->ppid, r->ev, &r->dev,
 		   &r->ino, &r->n, &r->held, r->src, r->name, r->up, &end) != 11 || end < 0)
 		return -1;
-	if (strcmp(r->ev, "take") && strcmp(r->ev, "give") && strcmp(r->ev, "exit"))
+	if (strcmp(r->ev, "take") && strcmp(r->ev, "give") && strcmp(r->ev, "exit") &&
+	    strcmp(r->ev, "wait"))
 		return -1;
 	r->cmd = strdup(line + end);
 	return r->cmd ? 0 : -1;
@@ -85,8 +87,7 @@ static int by_time(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Room for one more element; arrays grow by doubling at powers of two. */
-static void *grow(void *p, int n, size_t size)
+void *tf_grow(void *p, int n, size_t size)
 {
 	if (n & (n - 1))
 		return p;
@@ -103,7 +104,7 @@ static int find_js(struct tracefile *tf, const struct rec *r)
 	for (int i = 0; i < tf->njs; i++)
 		if (tf->js[i].dev == r->dev && tf->js[i].ino == r->ino)
 			return i;
-	tf->js = grow(tf->js, tf->njs, sizeof *tf->js);
+	tf->js = tf_grow(tf->js, tf->njs, sizeof *tf->js);
 	tf->js[tf->njs] = (struct tf_js){ r->dev, r->ino, strdup(r->name), 0, -1, 0 };
 	return tf->njs++;
 }
@@ -121,7 +122,7 @@ static int find_proc(struct tracefile *tf, const struct rec *r, int js)
 			return i;
 		}
 	}
-	tf->procs = grow(tf->procs, tf->nprocs, sizeof *tf->procs);
+	tf->procs = tf_grow(tf->procs, tf->nprocs, sizeof *tf->procs);
 	tf->procs[tf->nprocs] = (struct tf_proc){ .pid = r->pid, .ppid = r->ppid, .js = js,
 		.cmd = strdup(r->cmd), .up = strdup(r->up), .first = r->t - tf->t0,
 		.reaper = !strcmp(r->src, "reaper") };
@@ -135,8 +136,16 @@ static void add(struct tracefile *tf, const struct rec *r)
 	long n = 0;
 
 	p->last = r->t - tf->t0;
+	if (!strcmp(r->src, "reaper"))
+		p->vault = r->held;
 	if (!strcmp(r->ev, "exit")) {
 		p->exited = 1;
+		return;
+	}
+	if (!strcmp(r->ev, "wait")) { /* n: the microseconds it waited */
+		p->waits++;
+		p->waited += r->n / 1e6;
+		starve_note(tf, i, r->n / 1e6);
 		return;
 	}
 	n = !strcmp(r->ev, "take") ? r->n : -r->n;
@@ -146,7 +155,7 @@ static void add(struct tracefile *tf, const struct rec *r)
 		p->given -= n;
 	if (p->taken - p->given > p->max_held)
 		p->max_held = p->taken - p->given;
-	tf->ev = grow(tf->ev, tf->nev, sizeof *tf->ev);
+	tf->ev = tf_grow(tf->ev, tf->nev, sizeof *tf->ev);
 	tf->ev[tf->nev++] = (struct tf_event){ r->t - tf->t0, i, n, p->taken - p->given };
 }
 
@@ -199,6 +208,7 @@ int tracefile_load(const char *path, struct tracefile *tf)
 	}
 	for (i = 0; i < tf->njs; i++)
 		find_server(tf, i);
+	starve_sort(tf);
 	for (i = 0; i < raw.n; i++)
 		free((char *)raw.r[i].cmd);
 	free(raw.r);
@@ -214,6 +224,7 @@ void tracefile_free(struct tracefile *tf)
 	free(tf->procs);
 	free(tf->js);
 	free(tf->ev);
+	free(tf->starve);
 }
 
 long tf_held(const struct tf_proc *p)

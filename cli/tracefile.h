@@ -7,6 +7,7 @@
 #ifndef JSP_TRACEFILE_H
 #define JSP_TRACEFILE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct tf_event {
@@ -26,7 +27,19 @@ struct tf_proc {
 	int exited;           /* wrote an exit record: ended normally */
 	int server;           /* made the jobserver's tokens: never blamed for holding */
 	int reaper;           /* our own library's reaper */
+	long vault;           /* what the reaper holds for it now: claimed, out of everyone's reach */
+	long waits;           /* its waits for a token (ev=wait) */
+	double waited;        /* their seconds in all */
 	double first, last;   /* times of its first and last record */
+};
+
+/* A wrapped command (owner) that held claimed tokens while it, or a descendant (waiter),
+ * waited for a token of the same jobserver: a jobserver-aware program starving under
+ * the wrapper. One per owner and waiter, built by cli/starve.c. */
+struct tf_starve {
+	int owner, waiter; /* proc indexes */
+	long waits, held;  /* the waits; the most the owner held during one */
+	double waited;     /* seconds in all */
 };
 
 struct tf_js {
@@ -41,12 +54,14 @@ struct tracefile {
 	struct tf_event *ev;
 	struct tf_proc *procs;
 	struct tf_js *js;
-	int nev, nprocs, njs;
+	struct tf_starve *starve;
+	int nev, nprocs, njs, nstarve;
 	long records;
 	double t0, span; /* time of the first record (epoch seconds); last - first */
 };
 
-/* Reads path. Returns 0, or -1 after printing why (unreadable, or line N is no record). */
+/* Reads path. Returns 0, or -1 after printing why (unreadable, or line N is no record).
+ * Exits 2 when out of memory. */
 int tracefile_load(const char *path, struct tracefile *tf);
 void tracefile_free(struct tracefile *tf);
 
@@ -55,5 +70,9 @@ long tf_held(const struct tf_proc *p);
 
 /* Nonzero if the process ended (or the trace ended) with tokens that it took. */
 int tf_leaked(const struct tf_proc *p);
+
+/* Room for one more element of an array of n; arrays grow by doubling at powers of two.
+ * Exits 2 when out of memory. */
+void *tf_grow(void *p, int n, size_t size);
 
 #endif

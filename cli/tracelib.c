@@ -21,8 +21,8 @@ static int find(const char *mainlib, char *buf, size_t cap)
 	if ((size_t)snprintf(buf, cap, "%.*s/" TRACE_LIBNAME, dirlen, slash ? mainlib : ".") < cap &&
 	    access(buf, R_OK) == 0)
 		return 0;
-	fprintf(stderr, "jobserver-preload: cannot find " TRACE_LIBNAME " beside %s: %s; install "
-		"it in the same directory\n", mainlib, strerror(errno));
+	fprintf(stderr, "%s: cannot find " TRACE_LIBNAME " beside %s: %s; install it in the "
+		"same directory\n", program_invocation_short_name, mainlib, strerror(errno));
 	return -1;
 }
 
@@ -33,8 +33,8 @@ static int absolute(const char *file, char *buf)
 	int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
 
 	if (fd < 0 || close(fd) < 0 || !realpath(file, buf)) {
-		fprintf(stderr, "jobserver-preload: cannot open trace file %s: %s; name a file "
-			"in a writable directory\n", file, strerror(errno));
+		fprintf(stderr, "%s: cannot open trace file %s: %s; name a file in a writable "
+			"directory\n", program_invocation_short_name, file, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -49,19 +49,20 @@ int tracelib_prepare(const char *mainlib, const char *file)
 	if (find(mainlib, lib, sizeof lib) < 0 || absolute(file, path) < 0)
 		return -1;
 	if (!ldpreload_path_ok(lib)) {
-		fprintf(stderr, "jobserver-preload: the trace library path %s holds a ':' or a "
-			"blank, which LD_PRELOAD cannot carry\n", lib);
+		fprintf(stderr, "%s: the trace library path %s holds a ':' or a blank, which "
+			"LD_PRELOAD cannot carry\n", program_invocation_short_name, lib);
 		return -1;
 	}
 	preload = ldpreload_append(getenv("LD_PRELOAD"), lib);
 	if (!preload) {
-		fprintf(stderr, "jobserver-preload: out of memory\n");
+		fprintf(stderr, "%s: out of memory\n", program_invocation_short_name);
 		return -1;
 	}
 	r = setenv("LD_PRELOAD", preload, 1);
 	free(preload);
 	if (r < 0 || setenv(TRACE_ENV, path, 1) < 0) {
-		fprintf(stderr, "jobserver-preload: cannot set the environment: %s\n", strerror(errno));
+		fprintf(stderr, "%s: cannot set the environment: %s\n", program_invocation_short_name,
+			strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -47,8 +47,15 @@ _jobserver_preload()
 		case ${COMP_WORDS[i]} in
 		--) ((i++)); break ;;
 		--*=*) ;;
-		--report | --status) alone=1 ;;&
-		-*) [[ " ${argopts[*]} " == *" ${COMP_WORDS[i]} "* ]] && ((i++)) ;;
+		--report | --status | --watch) alone=1 ;;&
+		-*) # Readline splits a word at '=' (COMP_WORDBREAKS): --max=3 comes as
+			# "--max" "=" "3", and --export NAME=TEMPLATE's argument as three words.
+			if [[ ${COMP_WORDS[i + 1]-} == = ]]; then
+				((i += 2))
+			elif [[ " ${argopts[*]} " == *" ${COMP_WORDS[i]} "* ]]; then
+				((i++))
+				[[ ${COMP_WORDS[i + 1]-} != = ]] || ((i += 2))
+			fi ;;
 		*) break ;;
 		esac
 	done
@@ -60,8 +67,11 @@ _jobserver_preload()
 	if [[ " ${argopts[*]} " == *" $prev "* ]]; then
 		case $prev in
 		--export)
-			COMPREPLY=($(compgen -W "OMP_NUM_THREADS CMAKE_BUILD_PARALLEL_LEVEL \
-				CTEST_PARALLEL_LEVEL MAKE_JOBS PYTEST_XDIST_AUTO_NUM_WORKERS" -- "$cur")) ;;
+			# Names that take the count alone, and the templates of the user guide's table.
+			COMPREPLY=($(compgen -W "OMP_NUM_THREADS OPENBLAS_NUM_THREADS \
+				CMAKE_BUILD_PARALLEL_LEVEL CTEST_PARALLEL_LEVEL MAKE_JOBS \
+				PYTEST_XDIST_AUTO_NUM_WORKERS ZSTD_NBTHREADS XZ_OPT=-T{} PARALLEL=-j{}" \
+				-- "$cur")) ;;
 		--trace | --report | --svg | --*file | --*out*)
 			COMPREPLY=($(compgen -f -- "$cur")) ;;
 		*) # a number (--max): nothing to offer, not even file names
@@ -69,7 +79,7 @@ _jobserver_preload()
 		esac
 		return
 	fi
-	# --report and --status run no command: only options follow them.
+	# --report, --status and --watch run no command: only options follow them.
 	if [[ $cur == -* || -n $alone ]]; then
 		COMPREPLY=($(compgen -W "${opts[*]}" -- "$cur"))
 		return

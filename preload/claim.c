@@ -3,7 +3,9 @@
 #include "jobserver.h"
 #include "log.h"
 #include "makeflags.h"
+#include "owner_wait.h"
 #include "owner.h"
+#include "owner_pool.h"
 #include "select.h"
 #include "sys.h"
 #include "test_hooks.h"
@@ -13,11 +15,11 @@
 static int launcher_asked(const struct env_view *env, int pid)
 {
 	const char *s = env->claim;
-	long v = 0;
+	long long v = 0; /* not long: 1L << 32 is undefined where a long is 32 bits (i386) */
 
 	if (!s)
 		return 0;
-	for (; *s >= '0' && *s <= '9' && v < 1L << 32; s++)
+	for (; *s >= '0' && *s <= '9' && v < 1LL << 32; s++)
 		v = v * 10 + (*s - '0');
 	return *s == '\0' && v == pid;
 }
@@ -36,54 +38,67 @@ static long take(const struct jobserver *js, int jobs, struct owner_marker *m, l
 		cap = avail;
 	if (!hook_no_room())
 		jobserver_make_room(js, jobs);
-	return reaper_claim(js, cap, m->pid, &m->reaper);
+	return owner_claim(js, cap, m->pid, &m->reaper);
 }
 
-void claim_at_start(const struct env_view *env, const char *argv0)
+long claim_at_start(const struct env_view *env, const char *argv0)
 {
 	int pid = sys_getpid();
 	struct owner_marker up = { 0 }, m = { 0 };
 	int has_up = env->owner && owner_marker_parse(env->owner, &up) == 0;
+	struct select_limits lim;
 	struct makeflags_auth auth;
 	struct jobserver js;
-	long held, cap;
+	long held;
 
 	if (has_up && up.pid == pid) {
 		owner_resume(&up); /* the owner exec'd: same pid, new image */
-		return;
+		/* A launcher exec'd by the owner brings its own -I and exports: they get the
+		 * count held. Any other image keeps the environment it was given. */
+		if (!launcher_asked(env, pid))
+			return 0;
+		env_unset(ENV_CLAIM);
+		return select_limits(env, &lim) < 0 ? 0 : select_inherited(env, &lim);
 	}
 	if (launcher_asked(env, pid))
 		env_unset(ENV_CLAIM);
 	else if (!select_program(env, argv0))
-		return;
-	if (select_limits(env, &cap) < 0)
-		return;
+		return 0;
+	if (select_limits(env, &lim) < 0)
+		return 0;
 	if (makeflags_parse(env->makeflags, &auth) != MAKEFLAGS_PIPE &&
 	    auth.kind != MAKEFLAGS_FIFO) {
 		jobserver_explain(&auth);
-		return;
+		return select_unclaimed(env, &lim, auth.kind == MAKEFLAGS_NONE);
 	}
 	if (jobserver_open(&auth, &js) < 0)
-		return;
+		return select_unclaimed(env, &lim, 0);
 	if (has_up && up.dev == js.dev && up.ino == js.ino) {
 		log_msg("pid %d up the tree already holds the tokens of %s: not claiming again",
 			up.pid, js.desc);
 		jobserver_close(&js);
-		return;
+		return select_inherited(env, &lim);
 	}
 	m.pid = pid;
 	m.dev = js.dev;
 	m.ino = js.ino;
-	held = take(&js, auth.jobs, &m, cap);
+	owner_wait(&js, env, auth.jobs, lim.cap); /* --min: holding nothing yet */
+	held = take(&js, auth.jobs, &m, lim.cap);
 	if (held < 0) {
-		log_msg("could not claim tokens from %s: %s; PARALLELISM left as it was", js.desc,
-			log_errno((int)held));
+		log_msg("could not claim tokens from %s: %s", js.desc, log_errno((int)held));
 		jobserver_close(&js);
-		return;
+		return select_unclaimed(env, &lim, 0);
 	}
 	jobserver_close(&js);
+	if (held > 0) /* the command's jobserver clients get them: a private pool */
+		(void)owner_pool_share(&m.reaper, &auth, held);
 	owner_become(&m);
 	select_export(env, held + 1);
-	log_msg("claimed %ld tokens from %s (reaper pid %d); PARALLELISM=%ld", held, js.desc,
-		m.reaper.pid, held + 1);
+	if (held == 0) /* taken without a reaper: none to name */
+		log_msg("claimed no token from %s: %s; PARALLELISM=1", js.desc, lim.cap == 0 ?
+			ENV_MAX "=1 (--max 1) leaves none to take" : "every other job slot is busy");
+	else
+		log_msg("claimed %ld token%s from %s (reaper pid %d); PARALLELISM=%ld", held,
+			held == 1 ? "" : "s", js.desc, m.reaper.pid, held + 1);
+	return held + 1;
 }

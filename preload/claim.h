@@ -6,7 +6,9 @@
 #include "env.h"
 
 /* Called once at start-up by a process that has one of our variables set (and by the
- * launcher before it execs). argv0 may be NULL: it only helps to name the program. */
-void claim_at_start(const struct env_view *env, const char *argv0);
+ * launcher before it execs). argv0 may be NULL: it only helps to name the program.
+ * Returns the count exported as PARALLELISM, or 0 when nothing was exported (select.h
+ * says when: no claim and no JOBSERVER_PRELOAD_DEFAULT, or a bad setting). */
+long claim_at_start(const struct env_view *env, const char *argv0);
 
 #endif

@@ -18,6 +18,9 @@ static const struct {
 	{ "PROGRAMS", offsetof(struct env_view, programs) },
 	{ "MAX", offsetof(struct env_view, max) },
 	{ "EXPORT", offsetof(struct env_view, exports) },
+	{ "DEFAULT", offsetof(struct env_view, dflt) },
+	{ "MIN", offsetof(struct env_view, min) },
+	{ "WAIT", offsetof(struct env_view, wait) },
 };
 
 /* If s starts with prefix, returns what follows it. */
@@ -57,6 +60,21 @@ int env_scan(struct env_view *v)
 			ours |= scan_ours(v, rest);
 	}
 	return ours;
+}
+
+const char *env_get(const char *name)
+{
+	if (!*name)
+		return NULL;
+	for (char **e = environ; e && *e; e++) {
+		const char *s = *e, *n = name;
+
+		while (*n && *n == *s)
+			n++, s++;
+		if (!*n && *s == '=')
+			return s + 1;
+	}
+	return NULL;
 }
 
 /*
@@ -143,6 +161,15 @@ int env_export(const char *name, const char *value)
 	return -1;
 }
 
+int env_export_entry(const char *name, char *entry)
+{
+	if (own_put(entry) == 0)
+		return 0;
+	log_msg("cannot set %s: the environment has more than %d variables; the command "
+		"runs with it as it was", name, OWN_SLOTS - 2);
+	return -1;
+}
+
 /* As unsetenv does it, in place in whatever array environ is: no allocation, and no call
  * into libc, whose lazy binding and code pages cost a claim more than this loop. */
 void env_unset(const char *name)
@@ -154,4 +181,12 @@ void env_unset(const char *name)
 			*w++ = *e;
 	if (w)
 		*w = NULL;
+}
+
+const char *env_value(const char *name)
+{
+	for (char **e = environ; e && *e; e++)
+		if (is_named(*e, name))
+			return skip(*e, name) + 1;
+	return NULL;
 }

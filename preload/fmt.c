@@ -56,22 +56,27 @@ void put_word(struct out *o, const char *s)
 		*o->p++ = (unsigned char)*s <= ' ' || *s == 0x7f ? '?' : *s;
 }
 
-static void put_proc(struct out *o, int pid)
+/* Returns 0 for a pid that names no process here: the path is left empty. */
+static int put_proc(struct out *o, int pid)
 {
+	if (pid <= 0 && pid != PROC_SELF)
+		return 0;
 	put_str(o, "/proc/");
-	if (pid)
+	if (pid > 0)
 		put_uint(o, (uint64_t)pid, 0);
 	else
 		put_str(o, "self");
+	return 1;
 }
 
 void fmt_proc_path(char *buf, unsigned cap, int pid, const char *name)
 {
 	struct out o = { buf, buf + cap - 1 };
 
-	put_proc(&o, pid);
-	put_str(&o, "/");
-	put_str(&o, name);
+	if (put_proc(&o, pid)) {
+		put_str(&o, "/");
+		put_str(&o, name);
+	}
 	*o.p = '\0';
 }
 
@@ -79,8 +84,9 @@ void fmt_proc_fd(char *buf, unsigned cap, int pid, int fd)
 {
 	struct out o = { buf, buf + cap - 1 };
 
-	put_proc(&o, pid);
-	put_str(&o, "/fd/");
-	put_int(&o, fd);
+	if (put_proc(&o, pid)) {
+		put_str(&o, "/fd/");
+		put_int(&o, fd);
+	}
 	*o.p = '\0';
 }

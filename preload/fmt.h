@@ -23,7 +23,11 @@ void put_hex(struct out *o, uint64_t v);
 /* s with every blank and control byte made '?': one field of a record split at blanks. */
 void put_word(struct out *o, const char *s);
 
-/* "/proc/PID/NAME", or "/proc/self/NAME" for pid 0, NUL-terminated in buf. */
+/* "/proc/PID/NAME" for pid > 0, "/proc/self/NAME" for PROC_SELF, NUL-terminated in buf.
+ * Any other pid gives "", which no open finds: above all 0, which SO_PEERCRED says of a
+ * process in a pid namespace that we cannot see. "/proc/0" would not be safe either way
+ * (once it meant self, and a reaper outside our namespace was read from our own fds). */
+#define PROC_SELF (-1)
 void fmt_proc_path(char *buf, unsigned cap, int pid, const char *name);
 /* "/proc/PID/fd/FD" likewise. */
 void fmt_proc_fd(char *buf, unsigned cap, int pid, int fd);

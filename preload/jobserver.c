@@ -8,6 +8,7 @@
 #include "jobserver.h"
 #include "fmt.h"
 #include "log.h"
+#include "result.h"
 #include "sys.h"
 
 #include <errno.h>
@@ -61,18 +62,17 @@ static int check_fd(int fd, int want_write, struct jsp_stat *st)
 	return 0;
 }
 
-/* Our own open file descriptions of the same FIFO, checked to be the same inode. */
+/* Our own open file description of the same FIFO, checked to be the same inode: a
+ * private O_NONBLOCK never leaks into make's fds. */
 static int reopen(int fd, const struct jsp_stat *want, struct jobserver *js)
 {
 	char path[32];
 	struct jsp_stat st;
 
-	fmt_proc_fd(path, sizeof path, 0, fd);
+	fmt_proc_fd(path, sizeof path, PROC_SELF, fd);
 	js->rfd = sys_open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	/* The write side is ours too: a private O_NONBLOCK never leaks into make's fds. */
-	js->wfd = js->rfd < 0 ? js->rfd : sys_open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (js->rfd < 0 || js->wfd < 0) {
-		int err = js->rfd < 0 ? js->rfd : js->wfd;
+	if (js->rfd < 0) {
+		int err = js->rfd;
 
 		log_msg("cannot reopen %s: %s; %s", path, log_errno(err),
 			err == -ENOENT ? "is /proc mounted?" : "not claiming");
@@ -141,40 +141,20 @@ static int open_fifo(const struct makeflags_auth *a, struct jobserver *js)
 	return r;
 }
 
-int jobserver_reopen_write(const struct makeflags_auth *a, uint64_t dev, uint64_t ino)
-{
-	struct jsp_stat st;
-	char path[40];
-	int from = a->kind == MAKEFLAGS_PIPE ? a->wfd : -1, fd;
-
-	if (a->kind == MAKEFLAGS_FIFO)
-		from = sys_open(a->path, O_PATH | O_CLOEXEC);
-	else if (a->kind != MAKEFLAGS_PIPE)
-		return -ENOENT;
-	/* Nothing is opened unless it is the very FIFO: a reused fd number or path could name
-	 * a device, for which an open is not harmless. */
-	if (from < 0 || sys_fstat(from, &st) < 0 || !S_ISFIFO(st.mode) || st.dev != dev ||
-	    st.ino != ino) {
-		fd = -ESTALE;
-	} else {
-		fmt_proc_fd(path, sizeof path, 0, from);
-		fd = sys_open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	}
-	if (a->kind == MAKEFLAGS_FIFO && from >= 0)
-		sys_close(from);
-	if (fd >= 0 && (sys_fstat(fd, &st) < 0 || st.dev != dev || st.ino != ino)) {
-		sys_close(fd);
-		fd = -ESTALE;
-	}
-	return fd;
-}
-
 void jobserver_explain(const struct makeflags_auth *a)
 {
 	switch (a->kind) {
 	case MAKEFLAGS_NONE:
-		log_msg("no jobserver in MAKEFLAGS: not run by make, or make runs with -j1 or "
-			"without -j; PARALLELISM left as it was");
+		if (a->unlimited)
+			log_msg("MAKEFLAGS has -j without a number: make runs any number of jobs at "
+				"once and has no jobserver to share; give make -jN to share N job "
+				"slots");
+		else if (a->jobs == 1)
+			log_msg("MAKEFLAGS has -j1: make runs one job at a time and has no "
+				"jobserver");
+		else
+			log_msg("no jobserver in MAKEFLAGS: not run by make, or make runs without "
+				"-j");
 		break;
 	case MAKEFLAGS_DISABLED:
 		log_msg("MAKEFLAGS has %s=%s: make gives no jobserver to a recipe not marked "
@@ -191,7 +171,7 @@ void jobserver_explain(const struct makeflags_auth *a)
 
 int jobserver_open(const struct makeflags_auth *a, struct jobserver *js)
 {
-	js->rfd = js->wfd = -1;
+	js->rfd = -1;
 	if (a->kind == MAKEFLAGS_PIPE)
 		return open_pipe(a, js);
 	if (a->kind == MAKEFLAGS_FIFO)
@@ -203,9 +183,7 @@ void jobserver_close(struct jobserver *js)
 {
 	if (js->rfd >= 0)
 		sys_close(js->rfd);
-	if (js->wfd >= 0)
-		sys_close(js->wfd);
-	js->rfd = js->wfd = -1;
+	js->rfd = -1;
 }
 
 long jobserver_take(const struct jobserver *js, int vault, size_t cap)
@@ -217,7 +195,7 @@ long jobserver_take(const struct jobserver *js, int vault, size_t cap)
 	if (r == -EAGAIN)
 		return 0; /* the pool is empty: others hold every token */
 	if (r == 0)
-		return -EIO; /* end of file: every writer is gone, so no live jobserver */
+		return -JSP_E_EOF; /* every writer is gone, so no live jobserver */
 	return r;
 }
 
@@ -229,7 +207,8 @@ static long page(void)
 
 void jobserver_make_room(const struct jobserver *js, int jobs)
 {
-	long want = (jobs > 0 && jobs < JOBSERVER_ROOM_MAX ? jobs : JOBSERVER_ROOM_MAX) * page();
+	/* make's tokens are jobs - 1; splice_fits wants them and two buffers more. */
+	long want = (jobs > 0 && jobs < JOBSERVER_ROOM_MAX ? jobs + 1 : JOBSERVER_ROOM_MAX) * page();
 	int size = sys_fcntl(js->rfd, F_GETPIPE_SZ, 0);
 
 	if (size >= 0 && size < want)
@@ -238,10 +217,12 @@ void jobserver_make_room(const struct jobserver *js, int jobs)
 
 /* Can the n tokens in the vault go into the jobserver by splice? They take as many pipe
  * buffers as they are in, no more than n and no more than the vault holds; the jobserver
- * holds no more buffers than it has bytes (each holds one at least). Room for those, and
- * one more for make's own next write, leaves the pipe never full. Others may splice at the
- * same moment; each leaves a buffer to spare, and pipes of more than 16 buffers
- * (jobserver_make_room) make that the rare case. */
+ * holds no more buffers than it has bytes (each holds one at least). Room for those and
+ * two more leaves a buffer free after the splice, for make's next write, even if one
+ * writer that takes no lock (make, the reaper, another client) added a buffer meanwhile:
+ * each splicer holds the jobserver's lock, so no other splice comes between this count and
+ * our splice, and a writer adds one buffer at most (the next merges into it: it is the
+ * last). docs/design.md has the proof. */
 static int splice_fits(int vault, int jsw, long n)
 {
 	int size = sys_fcntl(jsw, F_GETPIPE_SZ, 0), queued = sys_fionread(jsw);
@@ -249,32 +230,34 @@ static int splice_fits(int vault, int jsw, long n)
 
 	if (size <= 0 || queued < 0)
 		return 0;
-	if (queued + n + 1 <= slots)
+	if (queued + n + 2 <= slots)
 		return 1;
 	in_vault = sys_fcntl(vault, F_GETPIPE_SZ, 0) / page(); /* asked only when it counts */
-	return in_vault > 0 && queued + in_vault + 1 <= slots;
+	return in_vault > 0 && queued + in_vault + 2 <= slots;
 }
 
-/* How long a give-back waits for room in a full jobserver pipe: only a broken jobserver
- * (or one that others filled with buffers) can be full. */
+/* How long the reaper's give-back waits for room in a full jobserver pipe: only a broken
+ * jobserver (or one that others filled with buffers) can be full. */
 #define GIVE_WAIT_MS 5000
 
-/* Waits until the jobserver has room. Returns 0, or -EAGAIN after waiting too long. */
+/* Waits until the jobserver has room. Returns 0, or -JSP_E_FULL after waiting too long. */
 static int wait_room(int jsw, int *waits)
 {
 	struct pollfd pfd = { .fd = jsw, .events = POLLOUT };
 
-	return ++*waits > 100 || sys_poll(&pfd, 1, GIVE_WAIT_MS) <= 0 ? -EAGAIN : 0;
+	return ++*waits > 100 || sys_poll(&pfd, 1, GIVE_WAIT_MS) <= 0 ? -JSP_E_FULL : 0;
 }
 
-/* Moves up to len tokens through our memory: read, then write. The reaper's way when a
- * splice would not fit; a kill in between loses them, which in the reaper it does anyway.
- * Returns the count, 0 for none, or -errno (a jobserver that takes no more: what we read
- * and could not write is lost with it). */
+/* Moves up to len tokens through our memory: read, then write, a page at most (so a write
+ * adds one pipe buffer at most, and one that make's writes merge into). The reaper's way;
+ * a kill in between loses them, which in the reaper it does anyway. Returns the count, 0
+ * for none, or -errno (a jobserver that takes no more: what we read and could not write is
+ * lost with it). */
 static long copy(int vault, int jsw, long len)
 {
 	char buf[4096];
-	long n = sys_read(vault, buf, (size_t)(len < (long)sizeof buf ? len : (long)sizeof buf));
+	long cap = page() < (long)sizeof buf ? page() : (long)sizeof buf;
+	long n = sys_read(vault, buf, (size_t)(len < cap ? len : cap));
 	long done = 0, w = 0;
 	int waits = 0;
 
@@ -287,28 +270,32 @@ static long copy(int vault, int jsw, long len)
 		else if (w != -EAGAIN || wait_room(jsw, &waits) < 0)
 			break;
 	}
-	return done ? done : w < 0 ? w : -EIO;
+	return done ? done : w < 0 ? w : -JSP_E_FULL; /* write(2) took nothing */
 }
 
-long jobserver_give(int vault, int jsw, int may_copy, int *rest)
+long jobserver_give_some(int vault, int jsw, enum jobserver_give_how how, long max, int *rest)
 {
 	long moved = 0;
 
-	for (int waits = 0;;) {
+	for (;;) {
 		/* What is left, asked first: an empty vault costs the jobserver no syscall. */
 		int left = sys_fionread(vault);
-		long r;
+		long want = left > 0 ? left : page(), r;
 
 		*rest = left != 0; /* after an error, there may be */
-		if (left <= 0)
+		if (left == 0 || (left < 0 && how == JOBSERVER_SPLICE))
 			return left < 0 ? left : moved;
-		if (splice_fits(vault, jsw, left))
-			r = sys_splice(vault, jsw, (size_t)left);
-		else if (may_copy)
-			r = copy(vault, jsw, left);
+		if (moved == max)
+			return moved;
+		if (want > max - moved)
+			want = max - moved;
+		if (how == JOBSERVER_COPY) /* FIONREAD denied: a page at a time until none */
+			r = copy(vault, jsw, want);
+		else if (splice_fits(vault, jsw, want))
+			r = sys_splice(vault, jsw, (size_t)want);
 		else
-			return moved ? moved : -ENOSPC;
-		if (r == left || r == 0) {
+			return moved ? moved : -JSP_E_NO_ROOM;
+		if (r == 0 || (left > 0 && r == left)) { /* r == 0: the vault is empty */
 			*rest = 0; /* all of it, or none was there: nobody else writes into a vault */
 			return moved + r;
 		}
@@ -316,9 +303,13 @@ long jobserver_give(int vault, int jsw, int may_copy, int *rest)
 			moved += r;
 			continue;
 		}
-		if (r != -EAGAIN)
-			return r;
-		if (wait_room(jsw, &waits) < 0)
-			return moved ? moved : -EAGAIN;
+		/* The owner never waits: the pipe filled after splice_fits said it would not,
+		 * which a writer that is not ours can do. The reaper takes the rest. */
+		return moved ? moved : r == -EAGAIN ? -JSP_E_FULL : r;
 	}
+}
+
+long jobserver_give(int vault, int jsw, enum jobserver_give_how how, int *rest)
+{
+	return jobserver_give_some(vault, jsw, how, LONG_MAX, rest);
 }

@@ -76,7 +76,7 @@ static int parse_int(const char **sp, char stop, int *out)
  * (cargo writes one) or a bad one leaves *jobs as it was. */
 static void jobs_word(const char *s, const char *end, int *jobs)
 {
-	long v = 0;
+	long long v = 0; /* a long is 32 bits on i386: v * 10 must not overflow it */
 
 	for (; s < end && *s >= '0' && *s <= '9' && v <= INT_MAX; s++)
 		v = v * 10 + (*s - '0');
@@ -114,6 +114,7 @@ enum makeflags_kind makeflags_parse(const char *mf, struct makeflags_auth *out)
 	out->path = NULL;
 	out->value[0] = '\0';
 	out->jobs = 0;
+	out->unlimited = 0;
 	if (!mf)
 		return out->kind;
 
@@ -131,8 +132,11 @@ enum makeflags_kind makeflags_parse(const char *mf, struct makeflags_auth *out)
 		end = mf;
 		if (end - w == 2 && w[0] == '-' && w[1] == '-')
 			break; /* variable overrides follow */
-		if (end - w > 2 && w[0] == '-' && w[1] == 'j')
+		if (end - w >= 2 && w[0] == '-' && w[1] == 'j') {
+			/* make -j runs any number of jobs and makes no jobserver: say so */
+			out->unlimited = end - w == 2;
 			jobs_word(w + 2, end, &out->jobs);
+		}
 		else if (has_prefix(w, end, AUTH))
 			last = w + sizeof AUTH - 1, last_end = end, last_opt = "--jobserver-auth";
 		else if (has_prefix(w, end, FDS))
@@ -147,6 +151,59 @@ enum makeflags_kind makeflags_parse(const char *mf, struct makeflags_auth *out)
 		return out->kind = MAKEFLAGS_INVALID;
 	}
 	return out->kind = classify(out);
+}
+
+/* Appends [s, end) (or s up to its NUL, for end NULL) to out at *n, with a backslash
+ * before each blank and backslash when esc, as make escapes a word. Returns 0, or -1 when
+ * out (cap bytes, with the NUL still to come) is full. */
+static int put(char *out, size_t cap, size_t *n, const char *s, const char *end, int esc)
+{
+	for (; end ? s < end : *s != '\0'; s++) {
+		if (esc && (is_blank(*s) || *s == '\\')) {
+			if (*n + 1 >= cap)
+				return -1;
+			out[(*n)++] = '\\';
+		}
+		if (*n + 1 >= cap)
+			return -1;
+		out[(*n)++] = *s;
+	}
+	return 0;
+}
+
+long makeflags_repoint(const char *mf, const char *path, char *out, size_t cap)
+{
+	static const char FIFO[] = "--jobserver-auth=fifo:";
+	size_t n = 0;
+	int options = 1, r = 0;
+
+	if (cap == 0)
+		return -1;
+	while (*mf && r == 0) {
+		const char *w = mf;
+
+		if (is_blank(*mf)) {
+			r = put(out, cap, &n, w, ++mf, 0);
+			continue;
+		}
+		while (*mf && !is_blank(*mf)) {
+			if (*mf == '\\' && mf[1])
+				mf++;
+			mf++;
+		}
+		if (mf - w == 2 && w[0] == '-' && w[1] == '-')
+			options = 0; /* variable overrides follow: copied as they are */
+		if (options && mf - w > (long)sizeof FIFO - 1 && has_prefix(w, mf, FIFO)) {
+			r = put(out, cap, &n, FIFO, NULL, 0);
+			r = r < 0 ? r : put(out, cap, &n, path, NULL, 1);
+		} else {
+			r = put(out, cap, &n, w, mf, 0);
+		}
+	}
+	if (r < 0)
+		return -1;
+	out[n] = '\0';
+	return (long)n;
 }
 
 const char *makeflags_kind_name(enum makeflags_kind kind)

@@ -22,6 +22,7 @@ struct makeflags_auth {
 	char value[MAKEFLAGS_VALUE_MAX];  /* the option's value, escapes undone (the path for FIFO) */
 	const char *path;                 /* MAKEFLAGS_FIFO: points into value, after "fifo:" */
 	int jobs;                         /* N of the last -jN, or 0: the tokens make made, plus 1 */
+	int unlimited;                    /* the last -j had no number: make -j, no jobserver */
 };
 
 /* Finds the jobserver in a MAKEFLAGS value (NULL is fine). The last --jobserver-auth=
@@ -29,5 +30,11 @@ struct makeflags_auth {
 enum makeflags_kind makeflags_parse(const char *makeflags, struct makeflags_auth *out);
 
 const char *makeflags_kind_name(enum makeflags_kind kind);
+
+/* The same value (MAKEFLAGS, MFLAGS or CARGO_MAKEFLAGS) with every fifo jobserver before a
+ * " -- " pointed at path instead (--jobserver-auth=fifo:PATH, escaped as make escapes a
+ * word), into out, cap bytes with the NUL. Everything else is copied byte for byte.
+ * Returns the length, or -1 when it does not fit. */
+long makeflags_repoint(const char *makeflags, const char *path, char *out, size_t cap);
 
 #endif

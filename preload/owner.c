@@ -32,25 +32,36 @@ int owner_marker_parse(const char *s, struct owner_marker *m)
 {
 	uint64_t pid, rpid, fd;
 
+	uint64_t pool = 0;
+
+	m->reaper.pool_dev = m->reaper.pool_ino = 0;
 	if (parse_u64(&s, ':', &pid) || parse_u64(&s, ':', &rpid) || parse_u64(&s, ':', &fd) ||
 	    parse_u64(&s, ':', &m->reaper.vault_dev) || parse_u64(&s, ':', &m->reaper.vault_ino) ||
-	    parse_u64(&s, ':', &m->dev) || parse_u64(&s, '\0', &m->ino) || pid == 0 ||
+	    parse_u64(&s, ':', &m->dev) ||
+	    (parse_u64(&s, ':', &m->ino) && parse_u64(&s, '\0', &m->ino)) || pid == 0 ||
 	    pid > INT32_MAX || rpid > INT32_MAX || fd > INT32_MAX)
+		return -1;
+	/* The private pool, if the tokens are shared through one: POOLFD:POOLDEV:POOLINO. */
+	if (*s && (parse_u64(&s, ':', &pool) || parse_u64(&s, ':', &m->reaper.pool_dev) ||
+		   parse_u64(&s, '\0', &m->reaper.pool_ino) || pool > INT32_MAX))
 		return -1;
 	m->pid = (int)pid;
 	m->reaper.pid = (int)rpid;
 	m->reaper.fd = (int)fd;
+	m->reaper.pool = (int)pool;
 	return 0;
 }
 
 int owner_become(const struct owner_marker *m)
 {
 	const uint64_t fields[] = { (uint64_t)m->pid, (uint64_t)m->reaper.pid, (uint64_t)m->reaper.fd,
-				    m->reaper.vault_dev, m->reaper.vault_ino, m->dev, m->ino };
-	char buf[160];
+				    m->reaper.vault_dev, m->reaper.vault_ino, m->dev, m->ino,
+				    (uint64_t)m->reaper.pool, m->reaper.pool_dev, m->reaper.pool_ino };
+	char buf[224];
 	struct out o = { buf, buf + sizeof buf - 1 };
+	unsigned n = m->reaper.pool_ino ? 10 : 7;
 
-	for (unsigned i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		if (i)
 			put_str(&o, ":");
 		put_uint(&o, fields[i], 0);
@@ -73,5 +84,5 @@ void owner_exit(void)
 	if (owned.pid == 0 || owned.pid != sys_getpid())
 		return;
 	owned.pid = 0;
-	(void)reaper_release(&owned.reaper, owned.dev, owned.ino);
+	(void)owner_release(&owned.reaper, owned.dev, owned.ino);
 }

@@ -8,7 +8,7 @@
 #ifndef JSP_OWNER_H
 #define JSP_OWNER_H
 
-#include "reaper.h"
+#include "owner_claim.h"
 
 #include <stdint.h>
 
@@ -18,7 +18,8 @@ struct owner_marker {
 	uint64_t dev, ino;    /* the jobserver they came from */
 };
 
-/* Parses "PID:REAPERPID:FD:VAULTDEV:VAULTINO:DEV:INO". Returns 0 or -1. */
+/* Parses "PID:REAPERPID:FD:VAULTDEV:VAULTINO:DEV:INO", and ":POOLFD:POOLDEV:POOLINO" after
+ * it when the tokens are shared through a private pool (owner_pool.h). Returns 0 or -1. */
 int owner_marker_parse(const char *s, struct owner_marker *m);
 
 /* This process is the owner now: exports the marker. Returns 0 or -1. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "procstat.h"
 #include "fmt.h"
+#include "result.h"
 #include "sys.h"
 
 #include <errno.h>
@@ -16,12 +17,12 @@ int procstat_read(int pid, const int *fields, uint64_t *out, int n)
 	if (r == -ENOENT || r == -ESRCH)
 		return -ESRCH;
 	if (r <= 0)
-		return -EIO;
+		return r < 0 ? (int)r : -JSP_E_BAD_STAT;
 	for (p = buf; *p; p++) /* the command name in field 2 may hold ') ' itself */
 		if (*p == ')')
 			last = p;
 	if (!last || last[1] != ' ')
-		return -EIO;
+		return -JSP_E_BAD_STAT;
 	if (last[2] == 'Z' || last[2] == 'X')
 		return -ESRCH; /* it has ended: only its exit status is left */
 	for (p = last + 1; *p && i < n; p++) {
@@ -34,7 +35,7 @@ int procstat_read(int pid, const int *fields, uint64_t *out, int n)
 			out[i] = out[i] * 10 + (uint64_t)(p[1] - '0');
 		i++;
 	}
-	return i == n ? 0 : -EIO;
+	return i == n ? 0 : -JSP_E_BAD_STAT;
 }
 
 uint64_t procstat_start_time(int pid)

@@ -10,8 +10,9 @@
 #define PROCSTAT_ARG_END 49
 
 /* Reads the given fields (numbered as in proc(5), each >= 3, ascending) of /proc/PID/stat,
- * pid 0 meaning self. Returns 0; -ESRCH if the process is gone or a zombie (it has ended;
- * only its exit status is left); -EIO if the file could not be read or has not the fields. */
+ * PROC_SELF (fmt.h) meaning self. Returns 0; -ESRCH if the process is gone or a zombie (it has ended;
+ * only its exit status is left); -errno if the file could not be read, -JSP_E_BAD_STAT if
+ * it has not the fields. */
 int procstat_read(int pid, const int *fields, uint64_t *out, int n);
 
 /* The start time, or 0 if it could not be read. */

@@ -11,12 +11,12 @@
 #ifndef JSP_REAPER_VAULTS_H
 #define JSP_REAPER_VAULTS_H
 
-#include "reaper_wire.h"
+#include "wire.h"
 
 /* Makes the tickets pipe (at WIRE_TICKETS_FD and WIRE_RETURNS_FD), the bell (written at
- * WIRE_BELL_FD) and the first vaults. keep must not be closed by it (the report pipe,
- * moved if it is in the way); returns its fd then, or -errno. */
-int vaults_init(int keep);
+ * WIRE_BELL_FD) and the first vaults; the fixed fds must be free. Returns 0 or a negative
+ * code. */
+int vaults_init(void);
 
 /* The bell's read end, for poll; and reading every ring off it. */
 int vaults_bell(void);
@@ -26,11 +26,29 @@ void vaults_hush(void);
 void vaults_grow(void);
 
 /* The vault a CLAIM names: one of ours, handed out, held for nobody yet. Returns its read
- * end (>= 0) and marks it held, or -1. */
-int vaults_take(const struct wire_ticket *t);
+ * end (>= 0), and its pool's in *pool, and marks it held; or -1. */
+int vaults_take(const struct wire_ticket *t, int *pool);
 
-/* The vault is empty and its owner gone: its ticket goes back out. A vault that could not
- * be emptied (the jobserver is gone) is closed instead. */
+/* Its owner has ended: the name of the vault's pool goes (no new fifo client may open it),
+ * and so does our writer of it, so that from now on "no writer" means "nothing left that
+ * can give a private token back" (reaper_pools.h). */
+void vaults_orphan_pool(int vault_r);
+
+/* Every pool goes, name and fd: the reaper ends. */
+void vaults_retire_pools(void);
+
+/* The vault is empty and its owner gone: its pool is retired, and its ticket goes back
+ * out with a new one. A vault that could not be emptied (the jobserver is gone) is closed
+ * instead. */
 void vaults_put_back(int vault_r, int emptied);
+
+/* The reaper stops taking claims (reaper.c, when a call it needs is denied): the tickets
+ * still in the pipe are taken back, so that no owner gets one more, and from now on no
+ * vault is made or handed out again. */
+void vaults_stop(void);
+
+/* Moves back what every vault holds, handed out or held, into the jobserver's writer jsw.
+ * Returns the count. */
+long vaults_empty(int jsw);
 
 #endif

@@ -73,6 +73,16 @@ long sys_sendmsg(int fd, const struct msghdr *msg)
 	return r;
 }
 
+long sys_send_nowait(int fd, const void *buf, size_t len)
+{
+	long r;
+
+	do
+		r = SC6(SYS_sendto, fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT, 0, 0);
+	while (r == -EINTR);
+	return r;
+}
+
 long sys_recvmsg(int fd, struct msghdr *msg)
 {
 	long r;
@@ -108,9 +118,21 @@ int sys_dup3(int fd, int to)
 	return (int)SC3(SYS_dup3, fd, to, O_CLOEXEC);
 }
 
+int sys_dup_inherited(int fd, int to)
+{
+	return (int)SC3(SYS_dup3, fd, to, 0);
+}
+
+/* i386's SYS_mmap is the old call that takes its arguments in a struct: mmap2 there. */
+#ifdef SYS_mmap2
+#define SYS_MMAP SYS_mmap2
+#else
+#define SYS_MMAP SYS_mmap
+#endif
+
 void *sys_map(size_t len)
 {
-	long r = SC6(SYS_mmap, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long r = SC6(SYS_MMAP, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	return r < 0 && r > -4096 ? NULL : (void *)r;
 }
@@ -118,9 +140,10 @@ void *sys_map(size_t len)
 int sys_raise_nofile(void)
 {
 	struct { uint64_t cur, max; } rl; /* the kernel's struct rlimit64 */
+	long r = SC4(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, &rl);
 
-	if (SC4(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, &rl) < 0)
-		return 1024;
+	if (r < 0)
+		return (int)r;
 	if (rl.cur < rl.max) {
 		uint64_t cur = rl.cur;
 

@@ -4,15 +4,23 @@
  * Why not libc's wrappers: this code runs in every process at start-up, in a child made
  * with a raw clone (no atfork handlers, libc's state not reset) and on exit paths, where
  * only async-signal-safe calls are allowed; and every libc symbol we import costs every
- * process about 120 instructions at load (shared/notes/measured-facts.md). One inline
+ * process about 120 instructions at load (bench/README.md, item 2). One inline
  * instruction costs nothing and touches no errno.
+ *
+ * Elsewhere, and everywhere with JSP_RAW_SYSCALLS=0 (cmake -DJSP_RAW_SYSCALLS=OFF, which
+ * tests/run-cross fallback builds on x86_64 so that this path is tested too), libc's
+ * syscall(2) does it, for two imports more: syscall and errno's.
  */
 #ifndef JSP_SYSCALL_ARCH_H
 #define JSP_SYSCALL_ARCH_H
 
 #include <sys/syscall.h>
 
-#if defined(__x86_64__)
+#ifndef JSP_RAW_SYSCALLS
+#define JSP_RAW_SYSCALLS 1
+#endif
+
+#if JSP_RAW_SYSCALLS && defined(__x86_64__)
 static inline long raw_syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
 	register long r10 __asm__("r10") = d;
@@ -26,7 +34,7 @@ static inline long raw_syscall6(long n, long a, long b, long c, long d, long e, 
 			     : "rcx", "r11", "memory");
 	return ret;
 }
-#elif defined(__aarch64__)
+#elif JSP_RAW_SYSCALLS && defined(__aarch64__)
 static inline long raw_syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
 	register long x8 __asm__("x8") = n;
@@ -46,7 +54,7 @@ static inline long raw_syscall6(long n, long a, long b, long c, long d, long e, 
 #else
 #include <errno.h>
 #include <unistd.h>
-/* Other architectures: libc's syscall(2), turned into the same -errno convention. */
+/* libc's syscall(2), turned into the same -errno convention. */
 static inline long raw_syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
 	long r = syscall(n, a, b, c, d, e, f);

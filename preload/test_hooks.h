@@ -9,8 +9,9 @@
 #define JSP_TEST_HOOKS_H
 
 #ifdef JSP_TEST_HOOKS
-/* JOBSERVER_PRELOAD_TEST_NOPIDFD=1: act as on a kernel without pidfd_open (before 5.3). */
-int hook_no_pidfd(void);
+/* JOBSERVER_PRELOAD_TEST_NOPIDFD=1: act as on a kernel without pidfd_open (before 5.3):
+ * returns ENOSYS; =EPERM or =EACCES: as under a seccomp filter that denies it. Else 0. */
+int hook_pidfd_error(void);
 /* JOBSERVER_PRELOAD_TEST_STOP=POINT: the claiming process stops itself (SIGSTOP) there. */
 void hook_stop(const char *point);
 /* JOBSERVER_PRELOAD_TEST_LINGER_MS=N: a reaper with no owner waits N ms, not ms. */
@@ -22,13 +23,17 @@ int hook_no_room(void);
 /* JOBSERVER_PRELOAD_TEST_NO_FAST_RELEASE=1: an owner's end never empties its vault itself
  * through /proc, and always asks the reaper. */
 int hook_no_fast_release(void);
+/* JOBSERVER_PRELOAD_TEST_DENY_POLL_MS=N: a reaper's ppoll answers EPERM once it has run N
+ * ms, as under a seccomp filter that it did not see at its start. */
+int hook_deny_poll_ms(void);
 #else
-static inline int hook_no_pidfd(void) { return 0; }
+static inline int hook_pidfd_error(void) { return 0; }
 static inline void hook_stop(const char *point) { (void)point; }
 static inline int hook_linger_ms(int ms) { return ms; }
 static inline int hook_tick_ms(int ms) { return ms; }
 static inline int hook_no_room(void) { return 0; }
 static inline int hook_no_fast_release(void) { return 0; }
+static inline int hook_deny_poll_ms(void) { return 0; }
 #endif
 
 #endif

@@ -26,10 +26,10 @@ const char *trace_rec_path(void)
 	return NULL;
 }
 
-int trace_rec_write(int fd, const struct trace_rec *r)
+/* The record's line into line[TRACE_LINE_MAX]. Returns its length. */
+static unsigned long format(char *line, const struct trace_rec *r)
 {
-	char line[TRACE_LINE_MAX];
-	struct out o = { line, line + sizeof line - 1 };
+	struct out o = { line, line + TRACE_LINE_MAX - 1 };
 	uint64_t sec = r->sec;
 	uint32_t usec = r->usec;
 
@@ -62,7 +62,14 @@ int trace_rec_write(int fd, const struct trace_rec *r)
 	put_str(&o, " cmd=");
 	put_str(&o, r->cmd);
 	*o.p++ = '\n';
-	return sys_write_all(fd, line, (size_t)(o.p - line));
+	return (unsigned long)(o.p - line);
+}
+
+int trace_rec_write(int fd, const struct trace_rec *r)
+{
+	char line[TRACE_LINE_MAX];
+
+	return sys_write_all(fd, line, format(line, r));
 }
 
 int trace_rec_append(const char *path, const struct trace_rec *r)
@@ -175,7 +182,7 @@ void trace_rec_reaper(int fd, uint64_t dev, uint64_t ino, const char *desc, cons
 {
 	char cmd[TRACE_CMD_MAX + 40], name[TRACE_NAME_MAX], pre[40];
 	struct out o = { pre, pre + sizeof pre - 1 };
-	char up[TRACE_UP_MAX];
+	char up[TRACE_UP_MAX], line[TRACE_LINE_MAX];
 	struct trace_rec r = { ev, "reaper", dev, ino, n, held, owner, reaper, name, up, cmd, 0, 0 };
 
 	/* The owner's command line, while it lives, says whose tokens these are; after, the
@@ -185,8 +192,10 @@ void trace_rec_reaper(int fd, uint64_t dev, uint64_t ino, const char *desc, cons
 	put_str(&o, "] ");
 	*o.p = '\0';
 	if (trace_rec_cmdline(owner, pre, cmd, sizeof cmd) <= 0)
-		trace_rec_cmdline(0, pre, cmd, sizeof cmd);
+		trace_rec_cmdline(PROC_SELF, pre, cmd, sizeof cmd);
 	trace_rec_name(desc, ino, name, sizeof name);
 	trace_rec_chain(owner, up, sizeof up);
-	(void)trace_rec_write(fd, &r);
+	/* One write, never waited for: the reaper's fd is non-blocking, and O_APPEND makes a
+	 * record whole in a regular file. */
+	(void)sys_write(fd, line, format(line, &r));
 }

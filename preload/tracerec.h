@@ -5,8 +5,11 @@
  * Written by the trace library (every jobserver read and write of a traced process) and
  * by the reaper (whose raw syscalls no interposer sees). Async-signal-safe: no libc.
  *
- *   JSPT1 t=SEC.USEC pid=P ppid=PP ev=take|give|exit js=DEV:INO n=BYTES held=N
+ *   JSPT1 t=SEC.USEC pid=P ppid=PP ev=take|give|exit|wait js=DEV:INO n=BYTES held=N
  *         src=mf|guess|reaper name=pipe:[INO]|fifo:PATH up=PID:COMM,... cmd=COMMAND LINE
+ *
+ * ev=wait (the trace library only): a wait for a token on a jobserver that MAKEFLAGS
+ * names, stamped when it began; n is the microseconds it lasted, not bytes.
  *
  * src=mf: the jobserver named by MAKEFLAGS; guess: a one-byte read or write on some other
  * FIFO in a process that may be a jobserver's server (make), kept by the report only if
@@ -45,7 +48,7 @@ const char *trace_rec_path(void);
 int trace_rec_write(int fd, const struct trace_rec *r);
 int trace_rec_append(const char *path, const struct trace_rec *r);
 
-/* The command line of process pid (0: this one), arguments joined by blanks, control
+/* The command line of process pid (PROC_SELF, fmt.h: this one), arguments joined by blanks, control
  * bytes and blanks in no position made visible, cut to TRACE_CMD_MAX with "...". prefix
  * goes first. Returns the bytes read from /proc, or -errno (then buf is only prefix). */
 long trace_rec_cmdline(int pid, const char *prefix, char *buf, unsigned cap);
@@ -61,7 +64,8 @@ void trace_rec_name(const char *desc, uint64_t ino, char *buf, unsigned cap);
 /* A record of the tokens held for an owner in the vault of a reaper, to the trace file fd:
  * n tokens of the jobserver dev:ino (desc: "fifo PATH", else it is named by its inode)
  * taken or given, held after it. Written by whoever moved them, the owner or the reaper,
- * as the owner's pid with src=reaper and ppid the reaper. Async-signal-safe. */
+ * as the owner's pid with src=reaper and ppid the reaper, with one write: dropped if fd
+ * is non-blocking and cannot take it at once (the reaper's). Async-signal-safe. */
 void trace_rec_reaper(int fd, uint64_t dev, uint64_t ino, const char *desc, const char *ev,
 		      long n, long held, int owner, int reaper);
 

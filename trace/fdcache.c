@@ -10,7 +10,9 @@
 
 #define TRACKED_MAX 16
 
-enum { FD_UNKNOWN, FD_OTHER, FD_TRACKED }; /* FD_TRACKED + i: tracked[i] */
+/* FD_FIFO: a FIFO that no MAKEFLAGS names, seen only by a wait so far; a read or write
+ * still classifies it (and may guess it), a wait never does. FD_TRACKED + i: tracked[i]. */
+enum { FD_UNKNOWN, FD_OTHER, FD_FIFO, FD_TRACKED };
 
 static unsigned char state[FDCACHE_SIZE];
 static struct tracked tracked[TRACKED_MAX];
@@ -114,17 +116,27 @@ static void guess_name(int fd, uint64_t ino, char *buf, size_t cap)
 	}
 }
 
+/* FD_OTHER, FD_TRACKED + i for a jobserver already in the table, or FD_FIFO. */
+static int classify_known(int fd, struct jsp_stat *st)
+{
+	int n = __atomic_load_n(&ntracked, __ATOMIC_ACQUIRE);
+
+	if (sys_fstat(fd, st) < 0 || !S_ISFIFO(st->mode))
+		return FD_OTHER;
+	for (int i = 0; i < n; i++)
+		if (tracked[i].dev == st->dev && tracked[i].ino == st->ino)
+			return FD_TRACKED + i;
+	return FD_FIFO;
+}
+
 static int classify(int fd)
 {
 	struct jsp_stat st;
 	char name[TRACE_NAME_MAX];
-	int n = __atomic_load_n(&ntracked, __ATOMIC_ACQUIRE), i;
+	int i = classify_known(fd, &st);
 
-	if (sys_fstat(fd, &st) < 0 || !S_ISFIFO(st.mode))
-		return FD_OTHER;
-	for (i = 0; i < n; i++)
-		if (tracked[i].dev == st.dev && tracked[i].ino == st.ino)
-			return FD_TRACKED + i;
+	if (i != FD_FIFO)
+		return i;
 	if (!guessing)
 		return FD_OTHER;
 	guess_name(fd, st.ino, name, sizeof name);
@@ -142,12 +154,31 @@ struct tracked *fdcache_lookup(int fd)
 		s = classify(fd);
 	} else {
 		s = __atomic_load_n(&state[fd], __ATOMIC_RELAXED);
-		if (s == FD_UNKNOWN) {
+		if (s == FD_UNKNOWN || s == FD_FIFO) {
 			s = classify(fd);
 			__atomic_store_n(&state[fd], (unsigned char)s, __ATOMIC_RELAXED);
 		}
 	}
 	return s >= FD_TRACKED ? &tracked[s - FD_TRACKED] : NULL;
+}
+
+struct tracked *fdcache_lookup_named(int fd)
+{
+	struct jsp_stat st;
+	int s;
+
+	if (fd < 0)
+		return NULL;
+	if (fd >= FDCACHE_SIZE) {
+		s = classify_known(fd, &st);
+	} else {
+		s = __atomic_load_n(&state[fd], __ATOMIC_RELAXED);
+		if (s == FD_UNKNOWN) {
+			s = classify_known(fd, &st);
+			__atomic_store_n(&state[fd], (unsigned char)s, __ATOMIC_RELAXED);
+		}
+	}
+	return s >= FD_TRACKED && !tracked[s - FD_TRACKED].guess ? &tracked[s - FD_TRACKED] : NULL;
 }
 
 int fdcache_may_track(int fd)

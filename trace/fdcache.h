@@ -31,6 +31,10 @@ void fdcache_set_guessing(int on);
 /* The jobserver behind fd, or NULL. */
 struct tracked *fdcache_lookup(int fd);
 
+/* The jobserver behind fd if MAKEFLAGS named it (not a guess), or NULL. Never guesses:
+ * a wait on a pipe says nothing of whether it is a jobserver, and a guess fills a slot. */
+struct tracked *fdcache_lookup_named(int fd);
+
 /* Zero if fd is known not to be a jobserver: no lookup, no syscall. */
 int fdcache_may_track(int fd);
 

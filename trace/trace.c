@@ -14,8 +14,12 @@
  * Clients use read() and write() on the fd (make, ninja, cargo's jobserver crate, the
  * Python peer); __read_chk is what read() becomes under _FORTIFY_SOURCE when the size is
  * not known at compile time. Nothing we know of uses readv/writev on a jobserver.
+ *
+ * A read that finds the jobserver empty is also a wait (ev=wait), as are the waits of
+ * wait.c: so the report sees a client that starves.
  */
-#include "fdcache.h"
+#include "trace.h"
+#include "fmt.h"
 #include "makeflags.h"
 #include "sys.h"
 #include "tracerec.h"
@@ -37,7 +41,7 @@ static int (*real_dup2)(int, int);
 static int (*real_dup3)(int, int, int);
 static int (*real_close_range)(unsigned, unsigned, int);
 
-static const char *trace_path; /* NULL: not tracing; every wrapper only passes through */
+const char *trace_path;
 static int owner_pid;          /* whose counts the table holds: a fork starts at zero */
 static char cmdline[TRACE_CMD_MAX + 8], up[TRACE_UP_MAX];
 
@@ -64,7 +68,7 @@ static void record(const char *ev, const struct tracked *t, long n, const struct
 			       when ? (uint32_t)(when->tv_nsec / 1000) : 0 };
 
 	if (!cmdline[0]) {
-		trace_rec_cmdline(0, "", cmdline, sizeof cmdline);
+		trace_rec_cmdline(PROC_SELF, "", cmdline, sizeof cmdline);
 		trace_rec_chain(r.ppid, up, sizeof up);
 	}
 	(void)trace_rec_append(trace_path, &r);
@@ -95,10 +99,46 @@ static void note(int fd, long n, int is_read, const struct timespec *when)
 	errno = saved;
 }
 
+struct tracked *trace_waits_on(int fd)
+{
+	return trace_path ? fdcache_lookup_named(fd) : NULL;
+}
+
+void trace_wait_end(struct tracked *t, const struct timespec *start, int ready)
+{
+	int saved = errno;
+	struct timespec now;
+	long usec;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	usec = (now.tv_sec - start->tv_sec) * 1000000L + (now.tv_nsec - start->tv_nsec) / 1000;
+	if (usec < 0)
+		usec = 0; /* the clock was set back */
+	if (!ready || usec >= TRACE_WAIT_MIN_US) {
+		check_fork(sys_getpid());
+		record("wait", t, usec, start);
+	}
+	errno = saved;
+}
+
+/* A read of a jobserver that found no token (EAGAIN), was interrupted in its wait (EINTR)
+ * or blocked before one came is a wait; a client without pselect or poll waits so. */
+static void read_waited(struct tracked *t, ssize_t r, const struct timespec *start)
+{
+	if (t && (r > 0 || (r < 0 && (errno == EAGAIN || errno == EINTR))))
+		trace_wait_end(t, start, r > 0);
+}
+
 EXPORT ssize_t read(int fd, void *buf, size_t n)
 {
-	ssize_t r = REAL(real_read, "read")(fd, buf, n);
+	struct timespec start = { 0, 0 };
+	struct tracked *t = trace_waits_on(fd);
+	ssize_t r;
 
+	if (t)
+		clock_gettime(CLOCK_REALTIME, &start);
+	r = REAL(real_read, "read")(fd, buf, n);
+	read_waited(t, r, &start);
 	if (r > 0 && trace_path)
 		note(fd, (long)r, 1, NULL);
 	return r;
@@ -106,8 +146,14 @@ EXPORT ssize_t read(int fd, void *buf, size_t n)
 
 EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
 {
-	ssize_t r = REAL(real_read_chk, "__read_chk")(fd, buf, n, buflen);
+	struct timespec start = { 0, 0 };
+	struct tracked *t = trace_waits_on(fd);
+	ssize_t r;
 
+	if (t)
+		clock_gettime(CLOCK_REALTIME, &start);
+	r = REAL(real_read_chk, "__read_chk")(fd, buf, n, buflen);
+	read_waited(t, r, &start);
 	if (r > 0 && trace_path)
 		note(fd, (long)r, 1, NULL);
 	return r;

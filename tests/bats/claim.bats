@@ -193,3 +193,38 @@ burst() {
 @test "make 4.4.1: 40 give-backs into a pipe of 16 buffers: what does not fit, the reaper writes" {
 	burst 44 no
 }
+
+# denied MAKE: the reaper's ppoll answers EPERM 200 ms after its start (the test library's
+# JOBSERVER_PRELOAD_TEST_DENY_POLL_MS), as under a seccomp filter it did not see when it
+# probed: it stops taking claims, gives back what it holds for the owner that still runs,
+# keeps emptying its vaults for a second, and ends. The owner's own end, later, finds no
+# vault and gives back nothing twice.
+denied() {
+	need_make "$1"
+	{
+		test_vars
+		cat <<'EOF'
+all:
+	+@$(RUN) JOBSERVER_PRELOAD_TEST_DENY_POLL_MS=200 JOBSERVER_PRELOAD_VERBOSE=1 \
+		$(VICTIM) exit 600 > v.out 2> log; \
+	echo "right after: pool=$$($(TOKENS) count)"; cat log
+	+@echo pool=$$($(TOKENS) count)
+EOF
+	} | write_makefile
+	jsp_make -j8
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -q '^PARALLELISM=8 ' "$BATS_TEST_TMPDIR/v.out" # it claimed
+	grep -q 'gave back 7 tokens for pid' <<<"$output"   # the reaper, as it stopped
+	! grep -q 'gave back 7 tokens at exit' <<<"$output" # not twice
+	grep -qx 'right after: pool=7' <<<"$output"
+	assert_pool_whole 8
+}
+
+@test "make 4.3: a reaper whose ppoll is denied at run time gives back what it holds and ends" {
+	denied 43
+}
+
+@test "make 4.4.1: a reaper whose ppoll is denied at run time gives back what it holds and ends" {
+	denied 44
+}

@@ -3,6 +3,8 @@
 #
 # JSP_BUILD   the build tree (set by ctest; default ../../build)
 # JSP_MAKE44  GNU make 4.4.1 (default: where .ci/build-make44 puts it)
+# JSP_QEMU_USER=1, JSP_SLOW=N  the programs run under qemu-user, N times slower to start
+#             (tests/run-cross aarch64 sets both)
 # Under CI=true a missing tool is a failure, never a skip.
 
 : "${JSP_BUILD:=$BATS_TEST_DIRNAME/../../build}"
@@ -37,6 +39,15 @@ need_tool() {
 	done
 }
 
+# qemu_cannot WHY: under qemu-user, skip a test that needs what qemu-user does not emulate
+# (docs/ports.md lists each); the one skip allowed under CI=true (tests/cross/run-suites).
+qemu_cannot() {
+	[ "${JSP_QEMU_USER:-0}" = 1 ] || return 0
+	skip "qemu-user: $*"
+}
+# The few waits that a recipe's own commands must fit in scale by it.
+SLOW=${JSP_SLOW:-1}
+
 # make_version MAKE: "4.3" or "4.4.1"; needs the binary.
 need_make() {
 	case $1 in
@@ -49,6 +60,23 @@ need_make() {
 # jsp_make ARGS...: $MAKE with a timeout, in $BATS_TEST_TMPDIR, output in $output.
 jsp_make() {
 	run timeout -k 5 "$TIMEOUT" "$MAKE" -C "$BATS_TEST_TMPDIR" --no-print-directory "$@"
+}
+
+# traced_make ARGS...: $MAKE under the launcher's --trace to $T, bounded, in
+# $BATS_TEST_TMPDIR, output in $output.
+traced_make() {
+	run timeout -k 5 "$TIMEOUT" "$JSP" --trace "$T" "$MAKE" -C "$BATS_TEST_TMPDIR" \
+		--no-print-directory "$@"
+}
+
+# assert_leak_drawn PNG: the picture of a report's SVG is not blank: the leaker's red
+# (svg.c's RED) is there, among at least two other colours.
+assert_leak_drawn() {
+	run env -u LD_PRELOAD python3 "$BATS_TEST_DIRNAME/../tools/pngcolours.py" "$1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(head -1 <<<"$output")" -ge 3 ]
+	grep -qx 'd62728' <<<"$output"
 }
 
 # write_makefile: the Makefile for this test, from stdin (recipe lines start with a tab).

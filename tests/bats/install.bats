@@ -66,6 +66,9 @@ EOF
 	[ -f "$p/share/man/man1/jobserver-exec.1" ]
 	[ -f "$p/share/bash-completion/completions/jobserver-preload" ]
 	[ -f "$p/share/bash-completion/completions/jobserver-exec" ]
+	[ -f "$p/share/zsh/site-functions/_jobserver-preload" ]
+	[ -f "$p/share/fish/vendor_completions.d/jobserver-preload.fish" ]
+	[ -f "$p/share/fish/vendor_completions.d/jobserver-exec.fish" ]
 	[ -f "$p/share/doc/jobserver-preload/user-guide.md" ]
 	# Both pages render from the installed tree, the .so link included, with no warning.
 	for page in jobserver-preload jobserver-exec; do
@@ -137,4 +140,44 @@ case_destdir_moved() {
 	[ -f "$t/stage/usr/lib/$triplet/jobserver-preload/libjobserver-preload.so" ]
 	mv "$t/stage" "$t/moved"
 	run_installed "$t/moved/usr/bin/jobserver-preload" "$t/moved/usr"
+	# lib/<triplet> is what ld.so's $LIB stands for here: LD_PRELOAD names the library
+	# through it (cmake/ldso-lib.cmake), from the real prefix, after what was there.
+	run env -u LD_PRELOAD "$t/moved/usr/bin/jobserver-preload" sh -c 'echo "$LD_PRELOAD"'
+	[ "$output" = "$(realpath "$t/moved/usr")/\$LIB/jobserver-preload/libjobserver-preload.so" ]
+}
+
+# Installed with lib/ as its libdir, which $LIB does not stand for on Debian: the absolute
+# path, as before.
+@test "a prefix whose libdir is not ld.so's \$LIB: LD_PRELOAD names the library itself" {
+	local p=$BATS_TEST_TMPDIR/P lib
+	jsp_install "$p"
+	lib=$(installed_lib "$p")
+	[[ $lib == */lib/jobserver-preload/* ]] || skip "this build's libdir is $lib"
+	# The last word: the launcher appends to what was there (the sanitizer's runtime).
+	run "$p/bin/jobserver-preload" sh -c 'echo "${LD_PRELOAD##*:}"'
+	echo "$output"
+	[[ $output != *'$LIB'* ]]
+	[ "$(realpath "$output")" = "$(realpath "$lib")" ]
+}
+
+# zsh reads <prefix>/share/zsh/site-functions for /usr/local (its default $fpath has it),
+# fish reads <dir>/fish/vendor_completions.d for each dir of XDG_DATA_DIRS: the completions
+# installed in a prefix are found there, by the shells themselves.
+@test "cmake --install: zsh and fish find the completions where they look" {
+	need_tool zsh fish
+	local p=$BATS_TEST_TMPDIR/P home=$BATS_TEST_TMPDIR/home
+	jsp_install "$p"
+	zsh -fc 'print -l $fpath' | grep -qx /usr/local/share/zsh/site-functions
+	run env PATH="$p/bin:$PATH" timeout 60 zsh "$BATS_TEST_DIRNAME/../tools/zsh-complete.zsh" \
+		"$p/share/zsh/site-functions" 'jobserver-preload --ma'
+	[ "$output" = --max ]
+	mkdir -p "$home/config" "$home/data"
+	for cmd in jobserver-preload jobserver-exec; do
+		run env PATH="$p/bin:$PATH" XDG_DATA_DIRS="$p/share:/usr/share" \
+			XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" \
+			fish -c "complete -C '$cmd ls --ver'; complete -C 'jobserver-preload --ma'"
+		echo "$output"
+		[ "$(cut -f1 <<<"$output")" = "--version
+--max" ]
+	done
 }

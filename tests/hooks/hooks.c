@@ -2,6 +2,7 @@
 /* The test seams of preload/test_hooks.h, for libjobserver-preload-test.so only. */
 #include "test_hooks.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,15 @@ static int set(const char *name)
 	return s && !strcmp(s, "1");
 }
 
-int hook_no_pidfd(void)
+int hook_pidfd_error(void)
 {
-	return set("JOBSERVER_PRELOAD_TEST_NOPIDFD");
+	const char *s = getenv("JOBSERVER_PRELOAD_TEST_NOPIDFD");
+
+	if (!s)
+		return 0;
+	if (!strcmp(s, "EPERM") || !strcmp(s, "EACCES"))
+		return s[1] == 'P' ? EPERM : EACCES;
+	return !strcmp(s, "1") ? ENOSYS : 0;
 }
 
 int hook_no_room(void)
@@ -41,6 +48,11 @@ static int number(const char *name, int otherwise)
 	const char *s = getenv(name);
 
 	return s && *s ? atoi(s) : otherwise;
+}
+
+int hook_deny_poll_ms(void)
+{
+	return number("JOBSERVER_PRELOAD_TEST_DENY_POLL_MS", 0);
 }
 
 int hook_linger_ms(int ms)

@@ -2,10 +2,13 @@
 /*
  * tokens: a jobserver client for the tests, written apart from the library so that the
  * tests count tokens with code they do not test.
- *   tokens count        drain the pool non-blocking, print how many, put them all back
+ *   tokens count [N]    drain the pool non-blocking, print how many, put them all back;
+ *                       with N, first wait (2 ms at a time, 2 s at most) until N are free,
+ *                       for a count right after a kill that needs no shell loop
  *   tokens dump         as count, but print the bytes themselves (sorted)
  *   tokens set BYTES    drain the pool and put back BYTES instead (same count required)
- *   tokens take N       take N tokens (waiting for them) and exit without giving them back
+ *   tokens take N [ARG...]  take N tokens (waiting for them) and exit without giving them
+ *                       back; ARGs are ignored (a command line for the trace's tests)
  * Exit 2 when MAKEFLAGS names no jobserver.
  */
 #include <errno.h>
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int rfd = -1, wfd = -1;
@@ -101,14 +105,14 @@ int main(int argc, char **argv)
 	size_t n;
 
 	if (argc < 2) {
-		fputs("usage: tokens count|dump|set BYTES|take N\n", stderr);
+		fputs("usage: tokens count [N]|dump|set BYTES|take N\n", stderr);
 		return 64;
 	}
 	if (open_jobserver() < 0) {
 		puts("none");
 		return 2;
 	}
-	if (!strcmp(argv[1], "take") && argc == 3) {
+	if (!strcmp(argv[1], "take") && argc >= 3) {
 		long want = atol(argv[2]);
 		for (n = 0; (long)n < want;) {
 			struct pollfd p = { .fd = rfd, .events = POLLIN };
@@ -124,6 +128,15 @@ int main(int argc, char **argv)
 		return 0; /* and gives nothing back: a leak, on purpose */
 	}
 	n = drain(buf, sizeof buf);
+	if (!strcmp(argv[1], "count") && argc == 3) {
+		struct timespec pause = { 0, 2000000 };
+
+		for (int i = 0; i < 1000 && n < (size_t)atol(argv[2]); i++) {
+			give(buf, n);
+			nanosleep(&pause, NULL);
+			n = drain(buf, sizeof buf);
+		}
+	}
 	if (!strcmp(argv[1], "count")) {
 		printf("%zu\n", n);
 		give(buf, n);

@@ -4,7 +4,7 @@
  * "PARALLELISM=N pid=PID" (flushed at once, so a killer can read the pid from a file),
  * sleeps DELAY_MS, spins the CPU for WORK_MS, then ends the way MODE says:
  *   kill9 term int hup segv abort   raise that signal (segv: a real write through NULL)
- *   _exit exit return               _exit(0), exit(0), return 0 from main
+ *   _exit _Exit exit return         _exit(0), _Exit(0), exit(0), return 0 from main
  *   sleep                           sleep until killed from outside (gives up after 10 s)
  *   fork50[:MODE]                   fork 50 children that end by different paths while
  *                                   the parent ends by MODE (default exit)
@@ -14,8 +14,8 @@
  *                                   every open fd with its target
  *   env                             edit the environment as programs do (after a claim
  *                                   in this process, environ may be the library's own
- *                                   array): print what it then holds, and exec sh to
- *                                   print what a child gets
+ *                                   array): print what it then holds, and exec itself
+ *                                   as "env-child" to print what a child gets
  */
 #include <dirent.h>
 #include <errno.h>
@@ -130,13 +130,28 @@ static const char *env_place(char *buf, size_t cap)
 	return buf;
 }
 
-static int env_edit(void)
+static const char *const ENV_NAMES[] = { "PARALLELISM", "NEW", "PUT", "GONE", "MANY199",
+					  "JOBSERVER_PRELOAD_CLAIM" };
+
+/* One line: who, then NAME=value for each of ENV_NAMES ("unset", "(twice)" if it is). */
+static void env_print(const char *who)
 {
-	static const char *const names[] = { "PARALLELISM", "NEW", "PUT", "GONE", "MANY199",
-					     "JOBSERVER_PRELOAD_CLAIM" };
+	int copies;
+
+	printf("%s", who);
+	for (unsigned i = 0; i < sizeof ENV_NAMES / sizeof ENV_NAMES[0]; i++) {
+		const char *v = env_count(ENV_NAMES[i], &copies);
+
+		printf(" %s=%s%s", ENV_NAMES[i], v, copies > 1 ? "(twice)" : "");
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
+static int env_edit(const char *self)
+{
 	static char put[] = "PUT=3";
 	char name[16], value[16], place[256];
-	int copies;
 
 	printf("environ-at=%s\n", env_place(place, sizeof place));
 	/* First what libc does in place, in whatever array environ is; then what adds. */
@@ -149,17 +164,10 @@ static int env_edit(void)
 		snprintf(value, sizeof value, "%d", i);
 		setenv(name, value, 0);
 	}
-	printf("self");
-	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
-		const char *v = env_count(names[i], &copies);
-
-		printf(" %s=%s%s", names[i], v, copies > 1 ? "(twice)" : "");
-	}
-	printf("\n");
-	fflush(stdout);
-	execlp("sh", "sh", "-c", "echo child PARALLELISM=$PARALLELISM NEW=$NEW PUT=$PUT "
-	       "GONE=${GONE-unset} MANY199=$MANY199 "
-	       "JOBSERVER_PRELOAD_CLAIM=${JOBSERVER_PRELOAD_CLAIM-unset}", (char *)NULL);
+	env_print("self");
+	/* The child is this program again, not sh: in a musl process tree a glibc sh could
+	 * not load the musl library that LD_PRELOAD names. */
+	execlp(self, self, "env-child", (char *)NULL);
 	return 127;
 }
 
@@ -181,6 +189,8 @@ static int end_by(const char *mode)
 		abort();
 	else if (!strcmp(mode, "_exit"))
 		_exit(0);
+	else if (!strcmp(mode, "_Exit"))
+		_Exit(0);
 	else if (!strcmp(mode, "exit"))
 		exit(0);
 	else if (!strcmp(mode, "exec")) /* a new image in the child: the library runs again */
@@ -202,6 +212,10 @@ int main(int argc, char **argv)
 	long delay = argc > 2 ? atol(argv[2]) : 0, work = argc > 3 ? atol(argv[3]) : 0;
 	struct rlimit no_core = { 0, 0 };
 
+	if (!strcmp(mode, "env-child")) {
+		env_print("child");
+		return 0;
+	}
 	setrlimit(RLIMIT_CORE, &no_core); /* crashes by design: no core files to write */
 	/* A shell without job control starts background commands with SIGINT ignored, and
 	 * make passes on an ignored SIGINT: a kill by INT must still end us. The probe shows
@@ -217,7 +231,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(mode, "env"))
-		return env_edit();
+		return env_edit(argv[0]);
 	if (!strncmp(mode, "fork50", 6)) {
 		for (unsigned i = 0; i < 50; i++) {
 			if (fork() == 0) { /* children outlive the parent by up to 9 ms */

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * preload/env.c alone: our exports go into an environ array of our own, libc's setenv
- * takes over when it is full, and libc's own setenv, unsetenv and putenv keep working on
- * whatever array environ is. One process, so the cases run in order on one array.
+ * preload/env.c alone (and select_export, which exports through it): our exports go into
+ * an environ array of our own, libc's setenv takes over when it is full, and libc's own
+ * setenv, unsetenv and putenv keep working on whatever array environ is. One process, so
+ * the cases run in order on one array.
  */
 #include "env.h"
+#include "select.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +99,13 @@ int main(void)
 	check(env_export("X", "1") == 0 && has("X", "1") && entries() == 1, "export into no environment");
 	env_unset("X");
 	check(entries() == 0, "unset in our array down to nothing");
+
+	/* The claim's exports, templates made in place: still no malloc. */
+	heap = heap_used();
+	select_export(&(struct env_view){ .exports = "XZ_OPT=-T{}:J=-XX\\:A={}:OMP_NUM_THREADS" }, 12);
+	check(heap_used() == heap && has("PARALLELISM", "12") && has("XZ_OPT", "-T12") &&
+		      has("J", "-XX:A=12") && has("OMP_NUM_THREADS", "12") && entries() == 4,
+	      "select_export: templates expanded, no malloc");
 
 	for (int i = 0; i < 400; i++) {
 		snprintf(many[i], sizeof many[i], "M%d=%d", i, i);

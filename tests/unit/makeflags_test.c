@@ -48,23 +48,68 @@ static const struct {
 };
 
 /* make's -jN (the pipe must hold that many buffers): the last number wins, a -j without
- * one (cargo writes it) says nothing, and overrides after -- are not options. */
+ * one (cargo writes it) says nothing about N, and overrides after -- are not options.
+ * unlimited: the last -j has no number, as make -j writes it (no jobserver at all). */
 static const struct {
 	const char *makeflags;
-	int jobs;
+	int jobs, unlimited;
 } JOBS[] = {
-	{ NULL, 0 },
-	{ " -j8 --jobserver-auth=3,4", 8 },
-	{ "s -j81 --jobserver-auth=fifo:/tmp/GMfifo1", 81 },
-	{ "-j --jobserver-fds=5,6", 0 },
-	{ "-j4 -j16 --jobserver-auth=3,4", 16 },
-	{ "-j16 -j --jobserver-auth=3,4", 16 },
-	{ "-j8 --jobserver-auth=3,4 -- -j99", 8 },
-	{ "-j8x --jobserver-auth=3,4", 0 },
-	{ "-j0 --jobserver-auth=3,4", 0 },
-	{ "-j99999999999 --jobserver-auth=3,4", 0 },
-	{ "--jobs=8 --jobserver-auth=3,4", 0 },
+	{ NULL, 0, 0 },
+	{ " -j8 --jobserver-auth=3,4", 8, 0 },
+	{ "s -j81 --jobserver-auth=fifo:/tmp/GMfifo1", 81, 0 },
+	{ "-j --jobserver-fds=5,6", 0, 1 },
+	{ "-j4 -j16 --jobserver-auth=3,4", 16, 0 },
+	{ "-j16 -j --jobserver-auth=3,4", 16, 1 },
+	{ "-j -j16 --jobserver-auth=3,4", 16, 0 },
+	{ "-j8 --jobserver-auth=3,4 -- -j99", 8, 0 },
+	{ "-j8 -- -j", 8, 0 },
+	{ "-j8x --jobserver-auth=3,4", 0, 0 },
+	{ "-j0 --jobserver-auth=3,4", 0, 0 },
+	{ "-j99999999999 --jobserver-auth=3,4", 0, 0 },
+	{ "--jobs=8 --jobserver-auth=3,4", 0, 0 },
+	{ " -j", 0, 1 },
+	{ "k -j", 0, 1 },
+	{ " -j1", 1, 0 },
+	{ "", 0, 0 },
 };
+
+/* makeflags_repoint: every fifo before " -- " points at the new path, escaped; nothing
+ * else changes. */
+static const struct {
+	const char *makeflags, *path, *want;
+} REPOINT[] = {
+	{ "", "/p", "" },
+	{ " -j8 --jobserver-auth=fifo:/tmp/GMfifo1", "/d/p1", " -j8 --jobserver-auth=fifo:/d/p1" },
+	{ "-j8 --jobserver-auth=fifo:/tmp/GMfifo1", "/d/p1", "-j8 --jobserver-auth=fifo:/d/p1" },
+	{ "s -j8 --jobserver-auth=fifo:/a\\ b/GMfifo1 -k", "/d/p 2", "s -j8 --jobserver-auth=fifo:/d/p\\ 2 -k" },
+	{ "--jobserver-auth=fifo:/x --jobserver-auth=fifo:/y", "/p\\q", "--jobserver-auth=fifo:/p\\\\q --jobserver-auth=fifo:/p\\\\q" },
+	{ " -j8 --jobserver-auth=3,4", "/p", " -j8 --jobserver-auth=3,4" },
+	{ "-j8 --jobserver-auth=fifo:/x -- V=--jobserver-auth=fifo:/y", "/p", "-j8 --jobserver-auth=fifo:/p -- V=--jobserver-auth=fifo:/y" },
+	{ "--jobserver-auth=fifo:", "/p", "--jobserver-auth=fifo:" },
+	{ "\t-j8\t --jobserver-auth=fifo:/x  ", "/p", "\t-j8\t --jobserver-auth=fifo:/p  " },
+	{ "--x=--jobserver-auth=fifo:/x", "/p", "--x=--jobserver-auth=fifo:/x" },
+};
+
+static int repoint_cases(void)
+{
+	int failed = 0, n = (int)(sizeof REPOINT / sizeof REPOINT[0]);
+	char out[128];
+
+	for (int i = 0; i < n; i++) {
+		long r = makeflags_repoint(REPOINT[i].makeflags, REPOINT[i].path, out, sizeof out);
+		int ok = r == (long)strlen(REPOINT[i].want) && strcmp(out, REPOINT[i].want) == 0;
+
+		printf("%s - repoint [%s] to %s -> [%s]\n", ok ? "ok" : "not ok",
+		       REPOINT[i].makeflags, REPOINT[i].path, r < 0 ? "(too long)" : out);
+		failed += !ok;
+	}
+	/* Too long for out, by one byte and by more: -1, never a cut value. */
+	failed += makeflags_repoint("-j8 --jobserver-auth=fifo:/x", "/pq", out, 29) != -1;
+	failed += makeflags_repoint("-j8 --jobserver-auth=fifo:/x", "/pq", out, 30) != 29;
+	failed += makeflags_repoint("-j8", "/p", out, 3) != -1;
+	failed += makeflags_repoint("-j8", "/p", out, 0) != -1;
+	return failed;
+}
 
 static int jobs_cases(void)
 {
@@ -75,9 +120,10 @@ static int jobs_cases(void)
 		int ok;
 
 		makeflags_parse(JOBS[i].makeflags, &a);
-		ok = a.jobs == JOBS[i].jobs;
-		printf("%s - jobs of [%s] -> %d\n", ok ? "ok" : "not ok",
-		       JOBS[i].makeflags ? JOBS[i].makeflags : "(null)", a.jobs);
+		ok = a.jobs == JOBS[i].jobs && a.unlimited == JOBS[i].unlimited;
+		printf("%s - jobs of [%s] -> %d%s\n", ok ? "ok" : "not ok",
+		       JOBS[i].makeflags ? JOBS[i].makeflags : "(null)", a.jobs,
+		       a.unlimited ? ", unlimited" : "");
 		failed += !ok;
 	}
 	return failed;
@@ -85,7 +131,7 @@ static int jobs_cases(void)
 
 int main(void)
 {
-	int failed = jobs_cases(), n = (int)(sizeof CASES / sizeof CASES[0]);
+	int failed = jobs_cases() + repoint_cases(), n = (int)(sizeof CASES / sizeof CASES[0]);
 
 	for (int i = 0; i < n; i++) {
 		struct makeflags_auth a;
@@ -99,6 +145,6 @@ int main(void)
 		       a.rfd, a.wfd, value);
 		failed += !ok;
 	}
-	printf("1..%d\n%d failed\n", n + (int)(sizeof JOBS / sizeof JOBS[0]), failed);
+	printf("1..%d\n%d failed\n", n + (int)(sizeof JOBS / sizeof JOBS[0] + sizeof REPOINT / sizeof REPOINT[0]), failed);
 	return failed != 0;
 }

@@ -59,6 +59,7 @@ static const struct {
 	{ "+3", 0 }, { " 3", 0 }, { "3 ", 0 }, { "3x", 0 }, { "0x10", 0 }, { "1.5", 0 },
 };
 
+/* The export list: names alone, as before templates, and their errors. */
 static const struct {
 	const char *list;
 	int ok;
@@ -73,18 +74,118 @@ static const struct {
 	{ "PARALLELISM", 1, "" },
 	{ "1A", 0, "1A" },
 	{ "A:B-C:D", 0, "B-C" },
-	{ "A=B", 0, "A=B" },
 	{ "A B", 0, "A B" },
 	{ "JOBSERVER_PRELOAD_OWNER", 0, "JOBSERVER_PRELOAD_OWNER" },
 	{ "X:JOBSERVER_PRELOAD_", 0, "JOBSERVER_PRELOAD_" },
 	{ "JOBSERVER_PRELOAD", 1, "" },
 	{ "JOBSERVER_PRELOADX", 1, "" },
 	{ "A\xc3\xa9", 0, "A\xc3\xa9" },
+	/* templates: where an entry ends, and what makes one bad */
+	{ "XZ_OPT=-T{}", 1, "" },
+	{ "XZ_OPT=-T{}:PARALLEL=-j{}:OMP_NUM_THREADS", 1, "" },
+	{ "J=-XX\\:ActiveProcessorCount={}:K", 1, "" },
+	{ "A={}\\\\:B", 1, "" },            /* \\ then the separator: B is an entry */
+	{ "A={}\\\\\\:B", 1, "" },          /* \\ then \: : one entry */
+	{ "A={}=={}", 1, "" },
+	{ "A={{{}}}", 1, "" },
+	{ "A={{}}", 0, "A={{}}" },          /* braces, but no count */
+	{ "A=1", 0, "A=1" },                /* no {} */
+	{ "A=", 0, "A=" },
+	{ "A={}:B=-T", 0, "B=-T" },
+	{ "A=-T{", 0, "A=-T{" },
+	{ "A=-T{}}", 0, "A=-T{}}" },
+	{ "A={ }", 0, "A={ }" },
+	{ "A={count}", 0, "A={count}" },
+	{ "A=}{", 0, "A=}{" },
+	{ "A={}\\x", 0, "A={}\\x" },
+	{ "A={}\\", 0, "A={}\\" },
+	{ "=-T{}", 0, "=-T{}" },
+	{ "1A=-T{}", 0, "1A=-T{}" },
+	{ "JOBSERVER_PRELOAD_MAX={}", 0, "JOBSERVER_PRELOAD_MAX={}" },
+};
+
+/* Values: the entry as written in the list, the count, and what is exported. */
+static const struct {
+	const char *entry, *num, *value;
+} VALUES[] = {
+	{ "OMP_NUM_THREADS", "8", "8" },
+	{ "XZ_OPT=-T{}", "8", "-T8" },
+	{ "PARALLEL=-j{}", "65536", "-j65536" },
+	{ "A={}", "1", "1" },
+	{ "A=-j{} -l{}", "4", "-j4 -l4" },
+	{ "A={}{}", "12", "1212" },
+	{ "A={{}}{}", "3", "{}3" },       /* escaped braces are literal */
+	{ "A={{{}}}", "3", "{3}" },
+	{ "DEB_BUILD_OPTIONS=nocheck parallel={}", "7", "nocheck parallel=7" },
+	{ "J=-XX\\:ActiveProcessorCount={}", "2", "-XX:ActiveProcessorCount=2" },
+	{ "A=a\\\\b{}", "2", "a\\b2" },
+	{ "A=x={}", "5", "x=5" },
+};
+
+/* -I: the argument, STR, the count, and the result. */
+static const struct {
+	const char *arg, *str, *with, *out;
+} REPLACES[] = {
+	{ "{}", "{}", "8", "8" },
+	{ "-j{}", "{}", "8", "-j8" },
+	{ "-j{}x{}", "{}", "12", "-j12x12" },
+	{ "{}{}{}", "{}", "1", "111" },
+	{ "no occurrence", "{}", "8", "no occurrence" },
+	{ "", "{}", "8", "" },
+	{ "{", "{}", "8", "{" },
+	{ "aaa", "aa", "X", "Xa" },          /* from the left, no overlap, as xargs */
+	{ "aaaa", "aa", "X", "XX" },
+	{ "%N%-%N", "%N", "3", "3%-3" },
+	{ "@@", "@", "65536", "6553665536" },
+	{ "-T{}", "-T{}", "4", "4" },
+};
+
+/* The longest template that passes, with the widest count, fills the value exactly; one
+ * byte more is refused, and the expansion never writes past POLICY_VALUE_MAX + 1. */
+static void check_template_bounds(void)
+{
+	char entry[POLICY_VALUE_MAX + 8], out[POLICY_VALUE_MAX + 2];
+	const char *why;
+	size_t fill = POLICY_VALUE_MAX - 5; /* literal bytes beside one {} of 5 digits */
+
+	memcpy(entry, "A=", 2);
+	memset(entry + 2, 'x', fill);
+	memcpy(entry + 2 + fill, "{}", 3);
+	out[POLICY_VALUE_MAX + 1] = '#';
+	check(policy_export_check(entry, strlen(entry), &why) == 0, "template at the limit", "255");
+	policy_export_value(entry, strlen(entry), "65536", out);
+	check(strlen(out) == POLICY_VALUE_MAX && out[POLICY_VALUE_MAX + 1] == '#' &&
+		      !strcmp(out + fill, "65536"),
+	      "value at the limit", "255");
+	memcpy(entry + 2 + fill, "x{}", 4);
+	check(policy_export_check(entry, strlen(entry), &why) < 0, "template too long", "256");
+}
+
+/* Which names an export list exports (the early getenv hook asks). */
+static const struct {
+	const char *list, *name;
+	int exported;
+} EXPORTED[] = {
+	{ "OMP_NUM_THREADS", "OMP_NUM_THREADS", 1 },
+	{ "A:OMP_NUM_THREADS", "OMP_NUM_THREADS", 1 },
+	{ "XZ_OPT=-T{}:B", "XZ_OPT", 1 },
+	{ "XZ_OPT=-T{}:B", "B", 1 },
+	{ "XZ_OPT=-T{}", "-T{}", 0 },
+	{ "J=-XX\\:A={}:B", "B", 1 },
+	{ "J=-XX\\:A={}:B", "A", 0 },
+	{ "OMP", "OMP_NUM_THREADS", 0 },
+	{ "OMP_NUM_THREADS", "OMP", 0 },
+	{ "", "OMP", 0 },
+	{ NULL, "OMP", 0 },
 };
 
 int main(void)
 {
 	char long_name[POLICY_NAME_MAX + 2];
+
+	for (size_t i = 0; i < sizeof EXPORTED / sizeof EXPORTED[0]; i++)
+		check(policy_exports_name(EXPORTED[i].list, EXPORTED[i].name) == EXPORTED[i].exported,
+		      "exports_name", EXPORTED[i].name);
 
 	for (size_t i = 0; i < sizeof LISTS / sizeof LISTS[0]; i++)
 		check(policy_listed(LISTS[i].list, LISTS[i].name) == LISTS[i].listed, "listed",
@@ -103,14 +204,34 @@ int main(void)
 		      COUNTS[i].s);
 	}
 	for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++) {
-		const char *bad = NULL;
+		const char *bad = NULL, *why = NULL;
 		size_t n = 0;
-		int r = policy_names_check(NAMES[i].list, &bad, &n);
+		int r = policy_exports_check(NAMES[i].list, &bad, &n, &why);
 
 		check(NAMES[i].ok ? r == 0
-				  : r < 0 && n == strlen(NAMES[i].bad) && !memcmp(bad, NAMES[i].bad, n),
-		      "names", NAMES[i].list);
+				  : r < 0 && n == strlen(NAMES[i].bad) && !memcmp(bad, NAMES[i].bad, n) &&
+					    why && *why,
+		      "exports", NAMES[i].list);
 	}
+	for (size_t i = 0; i < sizeof VALUES / sizeof VALUES[0]; i++) {
+		const char *e = VALUES[i].entry, *why = "";
+		char out[POLICY_VALUE_MAX + 1];
+		size_t len = strlen(e), name = policy_export_name(e, len);
+
+		policy_export_value(e, len, VALUES[i].num, out);
+		check(policy_export_check(e, len, &why) == 0 && strcmp(out, VALUES[i].value) == 0 &&
+			      (name == len || e[name] == '='),
+		      "value", e);
+	}
+	for (size_t i = 0; i < sizeof REPLACES / sizeof REPLACES[0]; i++) {
+		char out[64];
+		size_t n = policy_replace(REPLACES[i].arg, REPLACES[i].str, REPLACES[i].with, NULL);
+
+		policy_replace(REPLACES[i].arg, REPLACES[i].str, REPLACES[i].with, out);
+		check(n == strlen(REPLACES[i].out) && strcmp(out, REPLACES[i].out) == 0, "replace",
+		      REPLACES[i].arg);
+	}
+	check_template_bounds();
 	memset(long_name, 'A', sizeof long_name - 1);
 	long_name[sizeof long_name - 1] = '\0';
 	check(!policy_name_ok(long_name, strlen(long_name)), "name too long", "A x 128");
