@@ -49,7 +49,7 @@ static long read_ticket(int pid, int fd, struct wire_ticket *t)
 
 	if (n == -EAGAIN) {
 		reaper_ring(pid);
-		if (sys_poll(&pfd, 1, FIND_WAIT_MS) > 0) /* none at all: it has made its most */
+		if (sys_poll(&pfd, 1, hook_find_wait_ms(FIND_WAIT_MS)) > 0) /* none at all: it has made its most */
 			n = sys_read(fd, t, sizeof *t);
 	} else if (n == (long)sizeof *t &&
 		   sys_fionread(fd) < WIRE_TICKETS_LOW * (int)sizeof *t) {

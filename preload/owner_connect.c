@@ -11,6 +11,7 @@
 #include "reaper.h"
 #include "result.h"
 #include "sys.h"
+#include "test_hooks.h"
 #include "wire.h"
 
 #include <errno.h>
@@ -125,7 +126,7 @@ int reaper_find(const struct rendezvous *rv, const struct jobserver *js, int *pi
 			return fd; /* a socket, or an error that waiting will not mend */
 		if (!since)
 			since = sys_monotonic_ms();
-		else if (sys_monotonic_ms() - since > FIND_WAIT_MS)
+		else if (sys_monotonic_ms() - since > (uint64_t)hook_find_wait_ms(FIND_WAIT_MS))
 			return -JSP_E_REAPER_BUSY;
 		sys_poll(NULL, 0, 1);
 	}

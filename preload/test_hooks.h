@@ -18,6 +18,9 @@ void hook_stop(const char *point);
 int hook_linger_ms(int ms);
 /* JOBSERVER_PRELOAD_TEST_TICK_MS=N: a busy reaper reads its listener every N ms. */
 int hook_tick_ms(int ms);
+/* JOBSERVER_PRELOAD_TEST_FIND_WAIT_MS=N: an owner waits N ms, not FIND_WAIT_MS, for a
+ * reaper to listen or for a ticket (a burst of owners on a loaded 2-CPU machine). */
+int hook_find_wait_ms(int ms);
 /* JOBSERVER_PRELOAD_TEST_NO_ROOM=1: a claim never grows the jobserver pipe. */
 int hook_no_room(void);
 /* JOBSERVER_PRELOAD_TEST_NO_FAST_RELEASE=1: an owner's end never empties its vault itself
@@ -31,6 +34,7 @@ static inline int hook_pidfd_error(void) { return 0; }
 static inline void hook_stop(const char *point) { (void)point; }
 static inline int hook_linger_ms(int ms) { return ms; }
 static inline int hook_tick_ms(int ms) { return ms; }
+static inline int hook_find_wait_ms(int ms) { return ms; }
 static inline int hook_no_room(void) { return 0; }
 static inline int hook_no_fast_release(void) { return 0; }
 static inline int hook_deny_poll_ms(void) { return 0; }

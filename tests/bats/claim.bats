@@ -150,12 +150,14 @@ EOF
 # burst MAKE [ROOM]: 40 owners claim at the same moment, one token each, from a reaper that
 # makes 16 vaults at a time and would make more only at its tick, here a second
 # (JOBSERVER_PRELOAD_TEST_TICK_MS): the owners that find few tickets or none ring its bell,
-# and every one gets a vault at once (an owner waits 200 ms for a ticket, then claims
-# nothing). make -j81 keeps 41 tokens free beside its 40 jobs. Their 40 give-backs must
-# never fill the jobserver pipe (16 buffers by default, however few bytes each holds),
-# whether the first claim grew it (ROOM=yes) or not (the test library's
-# JOBSERVER_PRELOAD_TEST_NO_ROOM): then the owners whose tokens do not fit by splice leave
-# them to the reaper, which writes them.
+# and every one gets a vault at once. An owner waits 200 ms for a ticket, then claims
+# nothing; here 600 ms (JOBSERVER_PRELOAD_TEST_FIND_WAIT_MS, still below the tick): 41
+# processes starting at once on 2 loaded CPUs can keep the reaper off a CPU for 200 ms,
+# and that is not what this test is about. make -j81 keeps 41 tokens free beside its 40
+# jobs. Their 40 give-backs must never fill the jobserver pipe (16 buffers by default,
+# however few bytes each holds), whether the first claim grew it (ROOM=yes) or not (the
+# test library's JOBSERVER_PRELOAD_TEST_NO_ROOM): then the owners whose tokens do not fit
+# by splice leave them to the reaper, which writes them.
 burst() {
 	local i out room=${2:-yes}
 	need_make "$1"
@@ -166,6 +168,7 @@ burst() {
 		printf '\t+@echo pool=$$($(TOKENS) count)\n'
 		for ((i = 1; i <= 40; i++)); do
 			printf 'b%d:\n\t+@$(RUN) $(NO_ROOM) JOBSERVER_PRELOAD_TEST_TICK_MS=1000 ' "$i"
+			printf 'JOBSERVER_PRELOAD_TEST_FIND_WAIT_MS=600 '
 			printf 'JOBSERVER_PRELOAD_MAX=2 $(VICTIM) exit 1000 > b%d.out\n' "$i"
 		done
 	} | write_makefile

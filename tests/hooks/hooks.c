@@ -64,3 +64,8 @@ int hook_tick_ms(int ms)
 {
 	return number("JOBSERVER_PRELOAD_TEST_TICK_MS", ms);
 }
+
+int hook_find_wait_ms(int ms)
+{
+	return number("JOBSERVER_PRELOAD_TEST_FIND_WAIT_MS", ms);
+}
