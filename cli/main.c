@@ -98,6 +98,7 @@ static int check_env(void)
 	const char *list = getenv(ENV_EXPORT), *v, *why, *bad;
 	size_t n;
 	long c;
+	int on;
 
 	for (unsigned i = 0; i < sizeof counts / sizeof counts[0]; i++) {
 		v = getenv(counts[i]);
@@ -111,6 +112,12 @@ static int check_env(void)
 	if (v && *v && owner_wait_parse(v, &c, &why) < 0) {
 		fprintf(stderr, "%s: " ENV_WAIT "=%s %s; set it to the most seconds to wait or "
 			"unset it\n", PROG, v, why);
+		return -1;
+	}
+	v = getenv(ENV_ELASTIC);
+	if (v && *v && policy_switch(v, &on, &why) < 0) {
+		fprintf(stderr, "%s: " ENV_ELASTIC "=%s %s; set it to 1 or 0, or unset it\n",
+			PROG, v, why);
 		return -1;
 	}
 	if (list && policy_exports_check(list, &bad, &n, &why) < 0) {
@@ -129,14 +136,21 @@ static int is_on(const char *v)
 
 /* The library's claim, run here (see the top of this file). Returns the count: the
  * tokens held + 1, or with no claim JOBSERVER_PRELOAD_DEFAULT, or 1. */
-static long claim(void)
+static long claim(const struct options *o)
 {
 	struct env_view env;
 	long count;
 
 	env_scan(&env);
 	log_verbose = is_on(env.verbose);
-	count = claim_at_start(&env, NULL);
+	/* --elastic reaches this claim only, not the commands below (no variable is set):
+	 * a nested jobserver-preload decides for its own command. -I makes the count a
+	 * width, as --export does (which the library sees for itself). */
+	if (o->elastic >= 0)
+		env.elastic = o->elastic ? "1" : "0";
+	else if (o->replace && !(env.elastic && *env.elastic))
+		env.elastic = "0";
+	count = claim_at_start(&env, o->command[0]);
 	return count > 0 ? count : 1;
 }
 
@@ -175,7 +189,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: missing command\nUsage: %s COMMAND [ARG]...\n", PROG, PROG);
 		return EXIT_CANCELED;
 	}
-	o = (struct options){ .command = argv + 1 };
+	o = (struct options){ .command = argv + 1, .elastic = -1 };
 #else
 	if (options_parse(argc, argv, &o, &status) < 0)
 		return status;
@@ -197,7 +211,7 @@ int main(int argc, char **argv)
 				"claiming; set JOBSERVER_PRELOAD_LIB to the library's path\n",
 				PROG, o.command[0]);
 	} else {
-		count = claim();
+		count = claim(&o);
 	}
 	if (o.replace && replace_args(o.command, o.replace, count) < 0) {
 		owner_exit();

@@ -11,7 +11,7 @@
 enum { OPT_MAX = 256, OPT_EXPORT, OPT_DEFAULT };
 enum { OPT_TRACE = 300, OPT_REPORT, OPT_SVG, OPT_STATUS };
 enum { OPT_JSON = 320, OPT_WATCH, OPT_JOBSERVER };
-enum { OPT_MIN = 340, OPT_WAIT };
+enum { OPT_MIN = 340, OPT_WAIT, OPT_ELASTIC, OPT_NO_ELASTIC };
 
 #ifndef JSP_VERSION
 #define JSP_VERSION "0"
@@ -38,6 +38,13 @@ static void usage(FILE *f)
 	      "      --wait SECONDS\n"
 	      "                     the most --min waits (5, 0.5; default 10), then\n"
 	      "                     start with what is free\n"
+	      "      --elastic      the private jobserver of COMMAND's tree grows while\n"
+	      "                     its jobs wait and make has free slots (up to --max),\n"
+	      "                     and gives idle slots back: for a COMMAND whose width\n"
+	      "                     its jobserver clients set, not PARALLELISM (the\n"
+	      "                     default when COMMAND is make, ninja or cargo and\n"
+	      "                     neither -I nor --export is given)\n"
+	      "      --no-elastic   keep the tokens claimed at the start, and only them\n"
 	      "      --export NAME[=TEMPLATE]\n"
 	      "                     export the count as NAME too (OMP_NUM_THREADS,\n"
 	      "                     CMAKE_BUILD_PARALLEL_LEVEL, ...), or TEMPLATE with\n"
@@ -69,6 +76,7 @@ static void usage(FILE *f)
 	      "  JOBSERVER_PRELOAD_DEFAULT   N: as --default\n"
 	      "  JOBSERVER_PRELOAD_MIN       N: as --min\n"
 	      "  JOBSERVER_PRELOAD_WAIT      SECONDS: as --wait\n"
+	      "  JOBSERVER_PRELOAD_ELASTIC   1 or 0: as --elastic or --no-elastic\n"
 	      "  JOBSERVER_PRELOAD_EXPORT    NAME[=TEMPLATE]:...: as --export; in a\n"
 	      "                              template \\: is a ':' and \\\\ a '\\'\n"
 	      "  JOBSERVER_PRELOAD_PROGRAMS  NAME:NAME...: with LD_PRELOAD set by hand for a\n"
@@ -162,6 +170,8 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 		{ "default", required_argument, NULL, OPT_DEFAULT },
 		{ "min", required_argument, NULL, OPT_MIN },
 		{ "wait", required_argument, NULL, OPT_WAIT },
+		{ "elastic", no_argument, NULL, OPT_ELASTIC },
+		{ "no-elastic", no_argument, NULL, OPT_NO_ELASTIC },
 		{ "export", required_argument, NULL, OPT_EXPORT },
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "report", required_argument, NULL, OPT_REPORT },
@@ -176,7 +186,7 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 	};
 	int c;
 
-	*o = (struct options){ 0 };
+	*o = (struct options){ .elastic = -1 };
 	/* '+': options end at the first non-option, which is the command's name. */
 	while ((c = getopt_long(argc, argv, "+hvI:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -210,6 +220,10 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 			if (check_seconds(optarg) < 0)
 				goto usage_error;
 			o->wait = optarg;
+			break;
+		case OPT_ELASTIC:
+		case OPT_NO_ELASTIC:
+			o->elastic = c == OPT_ELASTIC;
 			break;
 		case OPT_EXPORT:
 			if (add_export(o, optarg) < 0)

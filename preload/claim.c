@@ -6,9 +6,11 @@
 #include "owner_wait.h"
 #include "owner.h"
 #include "owner_pool.h"
+#include "policy.h"
 #include "select.h"
 #include "sys.h"
 #include "test_hooks.h"
+#include "wire.h"
 
 /* The launcher names the pid whose image claims: the command it execs. A child of that
  * command inherits the variable but has another pid, so it never claims because of it. */
@@ -24,9 +26,34 @@ static int launcher_asked(const struct env_view *env, int pid)
 	return *s == '\0' && v == pid;
 }
 
+/* Whether the claim is elastic (wire.h): JOBSERVER_PRELOAD_ELASTIC when set, else when the
+ * command is a jobserver client known by name and exports no count (its width is the
+ * pool's, not PARALLELISM's). Returns the CLAIM's flags for it, or -1 for a bad value. */
+static long elastic_flags(const struct env_view *env, const char *argv0, long cap)
+{
+	const char *why;
+	int on;
+
+	if (env->elastic && *env->elastic) {
+		if (policy_switch(env->elastic, &on, &why) < 0) {
+			log_msg(ENV_ELASTIC "=%s %s; not claiming: set it to 1 or 0, or unset it",
+				env->elastic, why);
+			return -1;
+		}
+	} else {
+		on = argv0 && !(env->exports && *env->exports) &&
+		     policy_is_client(policy_basename(argv0));
+	}
+	if (!on)
+		return 0;
+	cap = cap + 1 < (long)WIRE_MAX_LIMIT ? cap + 1 : 0; /* the --max, or none */
+	return (long)(WIRE_ELASTIC | (unsigned long)cap << WIRE_MAX_SHIFT);
+}
+
 /* Takes up to cap free tokens through a reaper. Returns how many, or -errno. What we do
  * not take stays in the pool for the other recipes. */
-static long take(const struct jobserver *js, int jobs, struct owner_marker *m, long cap)
+static long take(const struct jobserver *js, int jobs, struct owner_marker *m, long cap,
+		 unsigned flags)
 {
 	int avail = sys_fionread(js->rfd);
 
@@ -38,7 +65,7 @@ static long take(const struct jobserver *js, int jobs, struct owner_marker *m, l
 		cap = avail;
 	if (!hook_no_room())
 		jobserver_make_room(js, jobs);
-	return owner_claim(js, cap, m->pid, &m->reaper);
+	return owner_claim(js, cap, m->pid, &m->reaper, flags);
 }
 
 long claim_at_start(const struct env_view *env, const char *argv0)
@@ -49,7 +76,7 @@ long claim_at_start(const struct env_view *env, const char *argv0)
 	struct select_limits lim;
 	struct makeflags_auth auth;
 	struct jobserver js;
-	long held;
+	long held, elastic;
 
 	if (has_up && up.pid == pid) {
 		owner_resume(&up); /* the owner exec'd: same pid, new image */
@@ -64,7 +91,7 @@ long claim_at_start(const struct env_view *env, const char *argv0)
 		env_unset(ENV_CLAIM);
 	else if (!select_program(env, argv0))
 		return 0;
-	if (select_limits(env, &lim) < 0)
+	if (select_limits(env, &lim) < 0 || (elastic = elastic_flags(env, argv0, lim.cap)) < 0)
 		return 0;
 	if (makeflags_parse(env->makeflags, &auth) != MAKEFLAGS_PIPE &&
 	    auth.kind != MAKEFLAGS_FIFO) {
@@ -83,7 +110,7 @@ long claim_at_start(const struct env_view *env, const char *argv0)
 	m.dev = js.dev;
 	m.ino = js.ino;
 	owner_wait(&js, env, auth.jobs, lim.cap); /* --min: holding nothing yet */
-	held = take(&js, auth.jobs, &m, lim.cap);
+	held = take(&js, auth.jobs, &m, lim.cap, (unsigned)elastic);
 	if (held < 0) {
 		log_msg("could not claim tokens from %s: %s", js.desc, log_errno((int)held));
 		jobserver_close(&js);
@@ -91,7 +118,7 @@ long claim_at_start(const struct env_view *env, const char *argv0)
 	}
 	jobserver_close(&js);
 	if (held > 0) /* the command's jobserver clients get them: a private pool */
-		(void)owner_pool_share(&m.reaper, &auth, held);
+		(void)owner_pool_share(&m.reaper, &auth, held, elastic != 0);
 	owner_become(&m);
 	select_export(env, held + 1);
 	if (held == 0) /* taken without a reaper: none to name */

@@ -162,10 +162,10 @@ static int gather(struct wire_request *q, int pidfd, int tfd, int *fds)
 	return n;
 }
 
-long owner_claim(const struct jobserver *js, long cap, int pid, struct reaper *r)
+long owner_claim(const struct jobserver *js, long cap, int pid, struct reaper *r, unsigned flags)
 {
 	struct wire_request q = { .magic = WIRE_MAGIC, .op = WIRE_CLAIM, .dev = js->dev,
-				  .ino = js->ino };
+				  .ino = js->ino, .flags = flags };
 	const char *trace_path = trace_rec_path();
 	int vault = -1, fds[WIRE_FDS_MAX], nfds, pidfd, tfd = -1, sock, err;
 	struct rendezvous rv;

@@ -24,9 +24,9 @@ struct reaper {
 /* Moves up to cap tokens of js into a new vault held by the reaper of js for this process
  * (pid: ours, as getpid says; the caller knows it already), starting the
  * reaper if there is none. Returns how many (>= 0) and fills *r, or -errno with nothing
- * taken. No fd, child or signal of ours is left in the calling process; js stays open for
+* taken. flags go into the CLAIM as they are (WIRE_ELASTIC and its max: wire.h). No fd, child or signal of ours is left in the calling process; js stays open for
  * the caller to close. */
-long owner_claim(const struct jobserver *js, long cap, int pid, struct reaper *r);
+long owner_claim(const struct jobserver *js, long cap, int pid, struct reaper *r, unsigned flags);
 
 /* The owner's exit: the tokens go back to the jobserver dev:ino before this returns, so
  * that they are back before make sees our exit status: moved by us from the vault, found

@@ -100,7 +100,7 @@ static long path_of(int fd, char *path, size_t cap)
 	return sys_readlink(link, path, cap);
 }
 
-int owner_pool_share(struct reaper *r, const struct makeflags_auth *a, long held)
+int owner_pool_share(struct reaper *r, const struct makeflags_auth *a, long held, int elastic)
 {
 	struct jsp_stat st;
 	char path[4096];
@@ -123,6 +123,11 @@ int owner_pool_share(struct reaper *r, const struct makeflags_auth *a, long held
 		err = -JSP_E_POOL_SHORT;
 	if (err == 0)
 		err = pipe ? rewire(a, rd, w) : repoint(path);
+	/* Shared: the tree's width is the pool's from now on. Marked on the pool itself, so
+	 * that a reaper that read our CLAIM before our fill, or a share that failed, never
+	 * takes an empty or unread pool for a tree that waits (a failed mark: not elastic). */
+	if (err == 0 && elastic)
+		(void)sys_fchmod(rd, 0600 | WIRE_POOL_SHARED);
 	if (rd >= 0)
 		sys_close(rd);
 	if (w >= 0)

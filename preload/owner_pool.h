@@ -15,8 +15,11 @@
  * fifo style by its path in MAKEFLAGS, MFLAGS and CARGO_MAKEFLAGS (no fd added). Fills in
  * r's pool and returns 0; or says why not (verbose) and returns a negative code, with every
  * fd and variable left as make made them (the tokens stay claimed: the command's own
- * PARALLELISM holds, but jobserver clients below it find make's jobserver as it is). */
-int owner_pool_share(struct reaper *r, const struct makeflags_auth *auth, long held);
+ * PARALLELISM holds, but jobserver clients below it find make's jobserver as it is).
+ * elastic (a CLAIM with WIRE_ELASTIC): once shared, the pool's mode says so to the reaper
+ * (WIRE_POOL_SHARED), which only then moves tokens in and out of it (reaper_elastic.c). */
+int owner_pool_share(struct reaper *r, const struct makeflags_auth *auth, long held,
+		     int elastic);
 
 /* At the owner's end: takes out what the pool holds, held by nobody in the tree, and
  * removes its name (no new fifo client may start on it). Returns the count: the owner

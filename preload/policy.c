@@ -83,6 +83,21 @@ int policy_is_make(const char *name)
 	return 1;
 }
 
+int policy_switch(const char *s, int *on, const char **why)
+{
+	if ((s[0] == '0' || s[0] == '1') && !s[1]) {
+		*on = s[0] == '1';
+		return 0;
+	}
+	*why = "is neither 1 (elastic) nor 0 (fixed)";
+	return -1;
+}
+
+int policy_is_client(const char *name)
+{
+	return policy_is_make(name) || same("ninja", 5, name) || same("cargo", 5, name);
+}
+
 int policy_count(const char *s, long *out, const char **why)
 {
 	long v = 0;

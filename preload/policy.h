@@ -32,6 +32,14 @@ int policy_is_make(const char *name);
  * sets *out, or -1 with *why set to the reason ("is not a positive integer", ...). */
 int policy_count(const char *s, long *out, const char **why);
 
+/* Parses JOBSERVER_PRELOAD_ELASTIC: "1" (on) or "0" (off). Returns 0 and sets *on, or -1
+ * with *why set ("is neither 1 nor 0"). */
+int policy_switch(const char *s, int *on, const char **why);
+
+/* Nonzero if name (a basename) is a jobserver client known to take its width from the
+ * jobserver, not from PARALLELISM: GNU make (policy_is_make), ninja, cargo. */
+int policy_is_client(const char *name);
+
 /* Nonzero if s[0..len) is a variable name we may export: [A-Za-z_][A-Za-z0-9_]*, at most
  * POLICY_NAME_MAX long, and not one of ours (JOBSERVER_PRELOAD_*). */
 int policy_name_ok(const char *s, size_t len);

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "reaper_birth.h"
 #include "reaper_conns.h"
+#include "reaper_elastic.h"
 #include "reaper_fds.h"
 #include "reaper_owners.h"
 #include "reaper_pools.h"
@@ -104,6 +105,8 @@ static int serve_round(int lfd, int shut, int timeout)
 		timeout = conns_next_ms(); /* a pending connection's time is up then */
 	if ((batching || young) && (timeout < 0 || timeout > tick_ms))
 		timeout = tick_ms;
+	if (elastic_live() && (timeout < 0 || timeout > ELASTIC_SAMPLE_MS))
+		timeout = ELASTIC_SAMPLE_MS; /* only then: with none, we wake as before */
 	if (deny_poll_at && (timeout < 0 || timeout > 10))
 		timeout = 10; /* the test seam: look at the clock */
 	r = sys_poll(pfd, (unsigned)(n + owners), timeout);
@@ -116,6 +119,7 @@ static int serve_round(int lfd, int shut, int timeout)
 	if (pfd[0].revents)
 		vaults_hush();
 	owners_reap(pfd + n, owners);
+	elastic_round(); /* after the ends: an owner seen ended is never grown */
 	conns_read();
 	if (lfd >= 0 && (lfd = conns_accept(lfd, shut)) < 0)
 		rendezvous_leave(name, name_lock); /* a new reaper may take the name */

@@ -22,6 +22,11 @@ const struct owners_table *owners_table(void)
 	return t;
 }
 
+struct owners_table *owners_table_mut(void)
+{
+	return t;
+}
+
 int owners_init(uint64_t dev, uint64_t ino)
 {
 	t = sys_map(sizeof *t);
@@ -96,6 +101,13 @@ static long give(struct owner *o, long max, int *rest)
 	speak(o, n, 0);
 	record(o, n);
 	return n;
+}
+
+long owners_give_some(struct owner *o, long n)
+{
+	int rest;
+
+	return give(o, n, &rest);
 }
 
 /* Moves back everything the vault holds, then forgets the owner (the reaper is ending, the
@@ -209,6 +221,11 @@ void owners_claim(int pid, uint64_t since, const struct wire_request *q, const i
 	while (k < nfds)
 		fds_close(fds[k++]);
 	o->young = o->pidfd >= 0;
+	o->elastic = (q->flags & WIRE_ELASTIC) && pool >= 0;
+	o->max = (int)(q->flags >> WIRE_MAX_SHIFT & WIRE_MAX_LIMIT);
+	o->armed = o->empty_runs = 0;
+	o->idle_since = 0;
+	o->idle_min = 0;
 	/* Held from here on. A sender that has ended already moved in all it ever will. */
 	if (o->pidfd < 0 && !o->start && watch_sender(o) < 0)
 		(void)give_all(o);

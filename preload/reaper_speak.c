@@ -49,6 +49,24 @@ done:
 		fds_close(fd);
 }
 
+void speak_elastic(int errfd, int err_sock, int pid, long n, long held)
+{
+	int fd = err_sock ? errfd : errfd >= 0 && n > 0 ? reaper_reopen(errfd, O_WRONLY | O_APPEND) : -1;
+
+	if (fd >= 0 && n > 0) {
+		log_fd = fd;
+		log_verbose = 1;
+		log_how = err_sock ? LOG_SEND : LOG_ONCE;
+		log_msg("moved %ld free tokens into the private jobserver of pid %d, whose jobs "
+			"waited: it is %ld wide now", n, pid, held + 1);
+		log_fd = -1;
+		log_verbose = 0;
+		log_how = LOG_WHOLE;
+	}
+	if (fd >= 0 && !err_sock)
+		fds_close(fd);
+}
+
 void record_give(int tracefd, uint64_t dev, uint64_t ino, const char *desc, int pid, long n)
 {
 	int fd = n > 0 && tracefd >= 0 ? reaper_reopen(tracefd, O_WRONLY | O_APPEND) : -1;

@@ -23,6 +23,12 @@ struct owner {
 	int errfd, tracefd; /* O_PATH fds of its stderr (verbose) and trace file; or -1 */
 	int err_sock;       /* errfd is its stderr itself, a socket */
 	char desc[WIRE_DESC_MAX];
+	/* Elastic (a CLAIM with WIRE_ELASTIC: reaper_elastic.c): its --max (0: none), whether
+	 * the owner marked its pool shared yet, the samples in a row that found the pool
+	 * empty, and since when (ms, 0: not) it held tokens nobody took, the fewest then. */
+	int elastic, max, armed, empty_runs;
+	uint64_t idle_since;
+	long idle_min;
 };
 
 struct owners_table {
@@ -34,5 +40,12 @@ struct owners_table {
 
 /* The table, to read. */
 const struct owners_table *owners_table(void);
+
+/* The same, to change: only reaper_elastic.c, between rounds. */
+struct owners_table *owners_table_mut(void);
+
+/* Moves back up to n of what the owner's vault holds, by the reaper's copy, and says so
+ * (verbose). Returns the count, or a negative code. */
+long owners_give_some(struct owner *o, long n);
 
 #endif

@@ -162,6 +162,17 @@ void vaults_orphan_pool(int vault_r)
 		}
 }
 
+int vaults_ends(int vault_r, int *pw)
+{
+	for (int i = 0; i < nvaults; i++)
+		if (vaults[i].r == vault_r && vaults[i].state == HELD) {
+			*pw = vaults[i].pw;
+			return vaults[i].w;
+		}
+	*pw = -1;
+	return -1;
+}
+
 void vaults_retire_pools(void)
 {
 	for (int i = 0; i < nvaults; i++)

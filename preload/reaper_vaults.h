@@ -34,6 +34,10 @@ int vaults_take(const struct wire_ticket *t, int *pool);
  * can give a private token back" (reaper_pools.h). */
 void vaults_orphan_pool(int vault_r);
 
+/* The write end of the vault whose read end is vault_r, and our writer of its pool in
+ * *pw (-1 once its owner has ended). Returns -1 for no such vault. */
+int vaults_ends(int vault_r, int *pw);
+
 /* Every pool goes, name and fd: the reaper ends. */
 void vaults_retire_pools(void);
 

@@ -30,6 +30,7 @@ int sys_fstat(int fd, struct jsp_stat *st);
 int sys_stat_path(const char *path, int nofollow, struct jsp_stat *st);
 int sys_mkdir(const char *path, unsigned mode);
 int sys_chmod(const char *path, unsigned mode);
+int sys_fchmod(int fd, unsigned mode);
 int sys_mkfifo(const char *path, unsigned mode);
 int sys_unlink(const char *path);
 int sys_unlink_at(int dirfd, const char *name);

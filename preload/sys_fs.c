@@ -65,6 +65,11 @@ int sys_chmod(const char *path, unsigned mode)
 	return (int)SC3(SYS_fchmodat, AT_FDCWD, path, mode);
 }
 
+int sys_fchmod(int fd, unsigned mode)
+{
+	return (int)SC2(SYS_fchmod, fd, mode);
+}
+
 int sys_mkfifo(const char *path, unsigned mode)
 {
 	return (int)SC4(SYS_mknodat, AT_FDCWD, path, S_IFIFO | mode, 0);

@@ -41,6 +41,15 @@ enum wire_op {
 /* A RELEASE from an owner whose tree shares its tokens through its pool (owner_pool.h):
  * as many back as the pool holds, the rest held in the tree still; without it, all. */
 #define WIRE_POOLED 16u
+/* A CLAIM whose owner's tree takes its width from the private pool, not from PARALLELISM
+ * (a jobserver client as the command, or --elastic): the reaper may move tokens in and
+ * out of it while the owner runs (reaper_elastic.c). Its --max (0: none) is in the bits
+ * from WIRE_MAX_SHIFT up, so that the message keeps its size. The reaper starts only once
+ * the owner has marked the pool shared (its mode gets WIRE_POOL_SHARED: owner_pool.c). */
+#define WIRE_ELASTIC 32u
+#define WIRE_MAX_SHIFT 12
+#define WIRE_MAX_LIMIT 0xfffffu
+#define WIRE_POOL_SHARED 0100u
 #define WIRE_FDS_MAX 3
 #define WIRE_DESC_MAX 96 /* struct jobserver's desc */
 
