@@ -195,6 +195,22 @@ int main(void)
 		      BASES[i].path);
 	for (size_t i = 0; i < sizeof MAKES / sizeof MAKES[0]; i++)
 		check(policy_is_make(MAKES[i].name) == MAKES[i].make, "is_make", MAKES[i].name);
+	{ /* the clients elastic by default, and JOBSERVER_PRELOAD_ELASTIC's two values */
+		static const char *const yes[] = { "make", "gmake", "make-4.4.1", "ninja", "cargo" };
+		static const char *const no[] = { "cmake", "ninja-build", "cargo2", "sh", "xargs" };
+		static const char *const bad[] = { "", "yes", "01", "1 ", "true", "-1" };
+		const char *why = NULL;
+		int on = -1;
+
+		for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+			check(policy_is_client(yes[i]), "is_client", yes[i]);
+		for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+			check(!policy_is_client(no[i]), "not is_client", no[i]);
+		check(policy_switch("1", &on, &why) == 0 && on == 1, "switch", "1");
+		check(policy_switch("0", &on, &why) == 0 && on == 0, "switch", "0");
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+			check(policy_switch(bad[i], &on, &why) < 0 && why && *why, "switch", bad[i]);
+	}
 	for (size_t i = 0; i < sizeof COUNTS / sizeof COUNTS[0]; i++) {
 		const char *why = NULL;
 		long v = 0;
