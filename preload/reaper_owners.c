@@ -86,7 +86,7 @@ static void forget(struct owner *o, int emptied)
 
 /* Moves back up to max of what the vault holds (all: LONG_MAX) and says so. Returns the
  * count moved, or a negative code; *rest: tokens (may) remain. */
-static long give(struct owner *o, long max, int *rest)
+static long give(struct owner *o, long max, int *rest, int idle)
 {
 	/* Left alone: tokens that a jobserver taking no more (5 s without room, a failed
 	 * write) leaves in the vault go out with it again and back with its next owner's, or
@@ -98,7 +98,10 @@ static long give(struct owner *o, long max, int *rest)
 
 	*rest = left == 0 ? 0 : max == 0 ? 1 : n < 0 ? 1 : *rest;
 	fds_close(jsw);
-	speak(o, n, 0);
+	if (idle && n > 0)
+		speak_elastic(o->errfd, o->err_sock, o->pid, -n, sys_fionread(o->vault));
+	else
+		speak(o, n, 0);
 	record(o, n);
 	return n;
 }
@@ -107,7 +110,7 @@ long owners_give_some(struct owner *o, long n)
 {
 	int rest;
 
-	return give(o, n, &rest);
+	return give(o, n, &rest, 1);
 }
 
 /* Moves back everything the vault holds, then forgets the owner (the reaper is ending, the
@@ -116,7 +119,7 @@ long owners_give_some(struct owner *o, long n)
 static long give_all(struct owner *o)
 {
 	int rest;
-	long n = give(o, LONG_MAX, &rest);
+	long n = give(o, LONG_MAX, &rest, 0);
 
 	forget(o, n >= 0);
 	return n;
@@ -139,7 +142,7 @@ static int settle(struct owner *o, long *given)
 		return 1;
 	}
 	back = o->pool < 0 ? (gone = 1, 0) : pools_drain(o->pool, &gone); /* none: all back */
-	*given = give(o, gone ? LONG_MAX : back, &rest);
+	*given = give(o, gone ? LONG_MAX : back, &rest, 0);
 	if (gone || !rest) {
 		forget(o, *given >= 0);
 		return 1;

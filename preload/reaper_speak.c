@@ -51,14 +51,18 @@ done:
 
 void speak_elastic(int errfd, int err_sock, int pid, long n, long held)
 {
-	int fd = err_sock ? errfd : errfd >= 0 && n > 0 ? reaper_reopen(errfd, O_WRONLY | O_APPEND) : -1;
+	int fd = err_sock ? errfd : errfd >= 0 && n != 0 ? reaper_reopen(errfd, O_WRONLY | O_APPEND) : -1;
 
-	if (fd >= 0 && n > 0) {
+	if (fd >= 0 && n != 0) {
 		log_fd = fd;
 		log_verbose = 1;
 		log_how = err_sock ? LOG_SEND : LOG_ONCE;
-		log_msg("moved %ld free tokens into the private jobserver of pid %d, whose jobs "
-			"waited: it is %ld wide now", n, pid, held + 1);
+		if (n > 0)
+			log_msg("moved %ld free tokens into the private jobserver of pid %d, whose "
+				"jobs waited: it is %ld wide now", n, pid, held + 1);
+		else
+			log_msg("gave back %ld idle tokens of the private jobserver of pid %d: it "
+				"is %ld wide now", -n, pid, held + 1);
 		log_fd = -1;
 		log_verbose = 0;
 		log_how = LOG_WHOLE;

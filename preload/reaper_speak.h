@@ -19,8 +19,8 @@ int reaper_reopen(int fd, int flags);
  * itself (err_sock); -1: it did not ask. */
 void speak_give(int errfd, int err_sock, int pid, const char *desc, long n, long held);
 
-/* n of make's tokens moved into pid's private jobserver, which its tree now has held + 1
- * wide (reaper_elastic.c). */
+/* n of make's tokens moved into pid's private jobserver (n < 0: -n idle ones given back
+ * from it), which is held + 1 wide now (reaper_elastic.c). */
 void speak_elastic(int errfd, int err_sock, int pid, long n, long held);
 
 /* The trace record of n tokens given back for pid, to the trace file tracefd (-1: none). */

@@ -100,6 +100,11 @@ help_options() {
 	grep -qx make <<<"$output"
 	complete_words "$JSP" --min 4 --wait 0.5 mak
 	grep -qx make <<<"$output"
+	# --elastic and --no-elastic take none: the next word is the command.
+	complete_words "$JSP" --elastic mak
+	grep -qx make <<<"$output"
+	complete_words "$JSP" --no-el
+	[ "$output" = --no-elastic ]
 	complete_words "$JSP" --wait ''
 	[ -z "$output" ]
 	# As readline gives them: split at each '='.
@@ -161,6 +166,10 @@ COMPLETION_DIR=$BATS_TEST_DIRNAME/../../completion
 	[ -z "$output" ]
 	fish_words 'jobserver-preload --wait '
 	[ -z "$output" ]
+	fish_words 'jobserver-preload --el'
+	[ "$output" = --elastic ]
+	fish_words 'jobserver-preload --no-elastic mak'
+	grep -qx make <<<"$output"
 	mkdir "$BATS_TEST_TMPDIR/tdir" && touch "$BATS_TEST_TMPDIR/tdir/t.log"
 	fish_words "jobserver-preload --trace $BATS_TEST_TMPDIR/tdir/t."
 	[ "$output" = "$BATS_TEST_TMPDIR/tdir/t.log" ]
@@ -198,6 +207,11 @@ case_after_options() {
 	zsh_words 'jobserver-preload --max '
 	[ -z "$output" ]
 	zsh_words 'jobserver-preload --wait '
+	[ -z "$output" ]
+	# One of --elastic and --no-elastic: the other is not offered after it.
+	zsh_words 'jobserver-preload --el'
+	[ "$output" = --elastic ]
+	zsh_words 'jobserver-preload --elastic --no-el'
 	[ -z "$output" ]
 }
 

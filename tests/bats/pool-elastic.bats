@@ -96,7 +96,7 @@ case_give_back() {
 	assert_pool_whole 8
 	ms=$(sed -n 's/^late_ms=//p' <<<"$output")
 	echo "# $($MAKE --version | head -1): the later sub-make took ${ms} ms ($(grep -o 'P=[0-9]*' <<<"$output"))" >&3
-	grep -q 'gave back [0-9]* tokens for pid' <<<"$output" # the reaper's, while the tool ran
+	grep -q 'gave back [0-9]* idle tokens of the private jobserver' <<<"$output" # the reaper's, while the tool ran
 	[ "$ms" -lt 1800 ]
 }
 @test "make 4.3 -j8: an --elastic tool that has finished its parallel part gives its tokens back" {
