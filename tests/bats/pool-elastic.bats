@@ -67,7 +67,9 @@ case_growth() {
 	echo "# $($MAKE --version | head -1): elastic ${elastic_ms} ms (peak $elastic_peak," \
 		"sub-make $elastic_sub), static ($static) ${ms} ms (peak $peak, sub-make $sub)" >&3
 	! grep -q 'moved [0-9]* free tokens' <<<"$output"
-	[ "$elastic_ms" -lt 3200 ]
+	# 3.2 s, plus what this machine's start-up costs above 4 s in the static run (the
+	# sanitizer build: about 1.6 s): a pool that never grew takes the static run's time.
+	[ "$elastic_ms" -lt $((3200 + (ms > 4000 ? ms - 4000 : 0))) ]
 	[ "$ms" -ge 3500 ] # 32 x 0.25 s 2 wide: the count set the width, nothing grew
 	[ "$elastic_sub" -ge 6 ] # it did run wider than the 2 it started with
 	[ "$sub" -le 2 ]
