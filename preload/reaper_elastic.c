@@ -87,6 +87,8 @@ static int grow(struct owner *o, long n)
 	(void)put; /* short: the vault holds the difference, above */
 	fds_close(jr);
 	speak_elastic(o->errfd, o->err_sock, o->pid, in, held + in);
+	record_take(o->tracefd, owners_table()->dev, owners_table()->ino, o->desc, o->pid, in,
+		    held + in);
 	return in > 0;
 }
 

@@ -73,10 +73,17 @@ void speak_elastic(int errfd, int err_sock, int pid, long n, long held)
 
 void record_give(int tracefd, uint64_t dev, uint64_t ino, const char *desc, int pid, long n)
 {
-	int fd = n > 0 && tracefd >= 0 ? reaper_reopen(tracefd, O_WRONLY | O_APPEND) : -1;
+	record_take(tracefd, dev, ino, desc, pid, -n, 0);
+}
+
+void record_take(int tracefd, uint64_t dev, uint64_t ino, const char *desc, int pid, long n,
+		 long held)
+{
+	int fd = n != 0 && tracefd >= 0 ? reaper_reopen(tracefd, O_WRONLY | O_APPEND) : -1;
 
 	if (fd < 0)
 		return;
-	trace_rec_reaper(fd, dev, ino, desc, "give", n, 0, pid, sys_getpid());
+	trace_rec_reaper(fd, dev, ino, desc, n > 0 ? "take" : "give", n > 0 ? n : -n, held, pid,
+			 sys_getpid());
 	fds_close(fd);
 }

@@ -26,4 +26,9 @@ void speak_elastic(int errfd, int err_sock, int pid, long n, long held);
 /* The trace record of n tokens given back for pid, to the trace file tracefd (-1: none). */
 void record_give(int tracefd, uint64_t dev, uint64_t ino, const char *desc, int pid, long n);
 
+/* The same for n tokens taken into pid's vault (an elastic move in: n > 0), held after it;
+ * n < 0 is a give of -n. */
+void record_take(int tracefd, uint64_t dev, uint64_t ino, const char *desc, int pid, long n,
+		 long held);
+
 #endif
