@@ -252,11 +252,13 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 			break;
 		case 'h':
 			usage(stdout);
-			*status = fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_CANCELED;
+			/* The help is more than a buffer (4 KiB): a write that failed midway is
+			 * seen by ferror only, the flush after it may find nothing left. */
+			*status = fflush(stdout) == 0 && !ferror(stdout) ? EXIT_SUCCESS : EXIT_CANCELED;
 			return -1;
 		case 'V':
 			printf("jobserver-preload %s\n", JSP_VERSION);
-			*status = fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_CANCELED;
+			*status = fflush(stdout) == 0 && !ferror(stdout) ? EXIT_SUCCESS : EXIT_CANCELED;
 			return -1;
 		default:
 			goto usage_error;
