@@ -87,6 +87,8 @@ static int prepare_env(const struct options *o, const char *argv0)
 		return -1;
 	if (o->wait && set(ENV_WAIT, o->wait) < 0)
 		return -1;
+	if (o->fair && set(ENV_FAIR, o->fair) < 0)
+		return -1;
 	return 0;
 }
 
@@ -98,6 +100,7 @@ static int check_env(void)
 	const char *list = getenv(ENV_EXPORT), *v, *why, *bad;
 	size_t n;
 	long c;
+	int on;
 
 	for (unsigned i = 0; i < sizeof counts / sizeof counts[0]; i++) {
 		v = getenv(counts[i]);
@@ -111,6 +114,12 @@ static int check_env(void)
 	if (v && *v && owner_wait_parse(v, &c, &why) < 0) {
 		fprintf(stderr, "%s: " ENV_WAIT "=%s %s; set it to the most seconds to wait or "
 			"unset it\n", PROG, v, why);
+		return -1;
+	}
+	v = getenv(ENV_FAIR);
+	if (v && *v && policy_switch(v, &on, &why) < 0) {
+		fprintf(stderr, "%s: " ENV_FAIR "=%s %s; set it to 1 (--fair) or 0 (--no-fair) "
+			"or unset it\n", PROG, v, why);
 		return -1;
 	}
 	if (list && policy_exports_check(list, &bad, &n, &why) < 0) {

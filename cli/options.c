@@ -11,7 +11,7 @@
 enum { OPT_MAX = 256, OPT_EXPORT, OPT_DEFAULT };
 enum { OPT_TRACE = 300, OPT_REPORT, OPT_SVG, OPT_STATUS };
 enum { OPT_JSON = 320, OPT_WATCH, OPT_JOBSERVER };
-enum { OPT_MIN = 340, OPT_WAIT };
+enum { OPT_MIN = 340, OPT_WAIT, OPT_FAIR, OPT_NO_FAIR };
 
 #ifndef JSP_VERSION
 #define JSP_VERSION "0"
@@ -38,6 +38,9 @@ static void usage(FILE *f)
 	      "      --wait SECONDS\n"
 	      "                     the most --min waits (5, 0.5; default 10), then\n"
 	      "                     start with what is free\n"
+	      "      --fair         share evenly with the wrapped commands that start\n"
+	      "                     within 10 ms of this one (waits those 10 ms)\n"
+	      "      --no-fair      take what is free at once (the default)\n"
 	      "      --export NAME[=TEMPLATE]\n"
 	      "                     export the count as NAME too (OMP_NUM_THREADS,\n"
 	      "                     CMAKE_BUILD_PARALLEL_LEVEL, ...), or TEMPLATE with\n"
@@ -69,6 +72,7 @@ static void usage(FILE *f)
 	      "  JOBSERVER_PRELOAD_DEFAULT   N: as --default\n"
 	      "  JOBSERVER_PRELOAD_MIN       N: as --min\n"
 	      "  JOBSERVER_PRELOAD_WAIT      SECONDS: as --wait\n"
+	      "  JOBSERVER_PRELOAD_FAIR      1: as --fair, 0: as --no-fair\n"
 	      "  JOBSERVER_PRELOAD_EXPORT    NAME[=TEMPLATE]:...: as --export; in a\n"
 	      "                              template \\: is a ':' and \\\\ a '\\'\n"
 	      "  JOBSERVER_PRELOAD_PROGRAMS  NAME:NAME...: with LD_PRELOAD set by hand for a\n"
@@ -162,6 +166,8 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 		{ "default", required_argument, NULL, OPT_DEFAULT },
 		{ "min", required_argument, NULL, OPT_MIN },
 		{ "wait", required_argument, NULL, OPT_WAIT },
+		{ "fair", no_argument, NULL, OPT_FAIR },
+		{ "no-fair", no_argument, NULL, OPT_NO_FAIR },
 		{ "export", required_argument, NULL, OPT_EXPORT },
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "report", required_argument, NULL, OPT_REPORT },
@@ -210,6 +216,12 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 			if (check_seconds(optarg) < 0)
 				goto usage_error;
 			o->wait = optarg;
+			break;
+		case OPT_FAIR:
+			o->fair = "1";
+			break;
+		case OPT_NO_FAIR:
+			o->fair = "0";
 			break;
 		case OPT_EXPORT:
 			if (add_export(o, optarg) < 0)

@@ -21,6 +21,7 @@ static const struct {
 	{ "DEFAULT", offsetof(struct env_view, dflt) },
 	{ "MIN", offsetof(struct env_view, min) },
 	{ "WAIT", offsetof(struct env_view, wait) },
+	{ "FAIR", offsetof(struct env_view, fair) },
 };
 
 /* If s starts with prefix, returns what follows it. */

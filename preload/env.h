@@ -13,6 +13,7 @@
 #define ENV_DEFAULT ENV_PREFIX "DEFAULT"   /* the count when MAKEFLAGS names no jobserver */
 #define ENV_MIN ENV_PREFIX "MIN"           /* wait before the claim until MIN - 1 tokens are free */
 #define ENV_WAIT ENV_PREFIX "WAIT"         /* ... for at most WAIT seconds */
+#define ENV_FAIR ENV_PREFIX "FAIR"         /* 1: share evenly with owners that start together */
 
 struct env_view {
 	const char *makeflags;
@@ -25,6 +26,7 @@ struct env_view {
 	const char *dflt;
 	const char *min;
 	const char *wait;
+	const char *fair;
 };
 
 /* Fills *v from environ in one pass. Returns nonzero if any JOBSERVER_PRELOAD_ variable

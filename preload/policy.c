@@ -110,6 +110,16 @@ int policy_count(const char *s, long *out, const char **why)
 	return 0;
 }
 
+int policy_switch(const char *s, int *on, const char **why)
+{
+	if (s && (s[0] == '0' || s[0] == '1') && s[1] == '\0') {
+		*on = s[0] == '1';
+		return 0;
+	}
+	*why = s && *s ? "is neither 1 (on) nor 0 (off)" : "is empty: expected 1 (on) or 0 (off)";
+	return -1;
+}
+
 static int is_name_char(char c, int first)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||

@@ -32,6 +32,10 @@ int policy_is_make(const char *name);
  * sets *out, or -1 with *why set to the reason ("is not a positive integer", ...). */
 int policy_count(const char *s, long *out, const char **why);
 
+/* Parses a switch: "1" (on) or "0" (off), nothing else. Returns 0 and sets *on, or -1
+ * with *why set to the reason. */
+int policy_switch(const char *s, int *on, const char **why);
+
 /* Nonzero if s[0..len) is a variable name we may export: [A-Za-z_][A-Za-z0-9_]*, at most
  * POLICY_NAME_MAX long, and not one of ours (JOBSERVER_PRELOAD_*). */
 int policy_name_ok(const char *s, size_t len);
