@@ -12,6 +12,7 @@
 #include "log.h"
 #include "rendezvous.h"
 #include "sys.h"
+#include "test_hooks.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@ struct fair_state {
 	uint32_t magic;
 	uint32_t n;              /* the owners registered in this window */
 	uint64_t start_ms;       /* its first arrival, on CLOCK_MONOTONIC (one for all) */
+	uint64_t close_ms;       /* when it closes: the last arrival + FAIR_WINDOW_MS */
 	int32_t pid[FAIR_SLOTS]; /* each registered owner; 0 once it has claimed */
 };
 
@@ -61,16 +63,43 @@ static long claimants_left(const struct fair_state *s, int pid)
  * --fair): the window is full, or closed with claimants still to claim. */
 static int join(struct fair_state *s, int pid, uint64_t now)
 {
-	if (now >= s->start_ms + FAIR_WINDOW_MS) {
-		if (claimants_left(s, 0) > 0 && now < s->start_ms + FAIR_WINDOW_MS + FAIR_LOCK_MS)
+	if (now >= s->close_ms) {
+		if (claimants_left(s, 0) > 0 && now < s->close_ms + FAIR_LOCK_MS)
 			return -1; /* they claim now, as shares of what is free: we come after */
 		s->n = 0;
 		s->start_ms = now;
 	}
 	if (s->n >= FAIR_SLOTS)
 		return -1;
+	/* Each arrival keeps the window open a little longer: make starts its recipes one
+	 * after the other, and on a loaded machine the last may come well after the first. */
+	s->close_ms = now + FAIR_WINDOW_MS;
+	if (s->close_ms > s->start_ms + FAIR_SPAN_MS)
+		s->close_ms = s->start_ms + FAIR_SPAN_MS;
 	s->pid[s->n] = pid;
 	return (int)s->n++;
+}
+
+/* Sleeps, holding no token, until the window closes, then takes the lock and re-reads
+ * the state into *s. Returns 0 with the lock, or -errno (closing fd lets go of it). */
+static int settle(int fd, struct fair_state *s, uint64_t start, int slot, int pid)
+{
+	for (;;) {
+		uint64_t now = sys_monotonic_ms();
+		int r;
+
+		if (now < s->close_ms)
+			sys_sleep_ms((int)(s->close_ms - now));
+		r = lock(fd);
+		if (r < 0)
+			return r;
+		state_read(fd, s);
+		if (s->start_ms != start || slot >= (int)s->n || s->pid[slot] != pid)
+			return -ESTALE; /* our window was taken over: we waited past FAIR_LOCK_MS */
+		if (sys_monotonic_ms() >= s->close_ms)
+			return 0;
+		(void)sys_flock(fd, LOCK_UN); /* another came: the window is open longer */
+	}
 }
 
 static int open_state(const struct jobserver *js, int pid)
@@ -91,7 +120,7 @@ static int open_state(const struct jobserver *js, int pid)
 void owner_fair_turn(const struct jobserver *js, int pid, long *cap, struct fair_turn *t)
 {
 	struct fair_state s;
-	uint64_t now, start = 0;
+	uint64_t now;
 	long left, share;
 	int fd = open_state(js, pid), r = fd, avail;
 
@@ -106,20 +135,17 @@ void owner_fair_turn(const struct jobserver *js, int pid, long *cap, struct fair
 			t->slot = -1;
 		(void)sys_flock(fd, LOCK_UN);
 		if (t->slot < 0) {
-			log_msg("--fair: %s, and the window of the owners that started together "
-				"is closed or full: claiming as without --fair", js->desc);
+			log_msg("--fair: the window of the owners of %s that started together "
+				"is full, or closed with claims still to come: claiming as without "
+				"--fair", js->desc);
 			sys_close(fd);
 			return;
 		}
-		start = s.start_ms;
-		if (now < start + FAIR_WINDOW_MS) /* holding no token meanwhile */
-			sys_sleep_ms((int)(start + FAIR_WINDOW_MS - now));
-		r = lock(fd);
-	}
-	if (r >= 0) {
-		state_read(fd, &s);
-		if (s.start_ms != start || t->slot >= (int)s.n || s.pid[t->slot] != pid)
-			r = -ESTALE; /* our window was taken over: we waited past FAIR_LOCK_MS */
+		log_msg("--fair: owner %d of the window on %s, opened %llu ms ago: waiting "
+			"for it to close", t->slot + 1, js->desc,
+			(unsigned long long)(now - s.start_ms));
+		hook_stop("fair-wait");
+		r = settle(fd, &s, s.start_ms, t->slot, pid);
 	}
 	if (r < 0) {
 		log_msg("--fair: the state of %s cannot be shared (%s): claiming as without "

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Fair shares between owners that start together (--fair, JOBSERVER_PRELOAD_FAIR=1). The
- * owners of one jobserver whose claims begin within FAIR_WINDOW_MS of the first share
- * what is free when the window closes: each registers in a small state file beside the
- * reaper's socket (rendezvous.h), waits, holding no token, until the window closes, then
- * claims under the file's lock ceil(free / claimants left), still capped by --max.
+ * owners of one jobserver whose claims begin each within FAIR_WINDOW_MS of the one before
+ * (at most FAIR_SPAN_MS after the first) share what is free when that window closes: each
+ * registers in a small state file beside the reaper's socket (rendezvous.h), waits,
+ * holding no token, until the window closes, then claims under the file's lock
+ * ceil(free / claimants left), still capped by --max.
  * docs/design.md ("Fair shares between tools that start together") argues the choices.
  * Runs in the launcher and in a constructor: system calls only, no libc state; every fd
  * is close-on-exec and closed before the command runs. Any failure means the claim as
@@ -15,7 +16,8 @@
 
 #include "jobserver.h"
 
-#define FAIR_WINDOW_MS 10 /* the settle window: owners started by one make within it share */
+#define FAIR_WINDOW_MS 10 /* the settle window: an arrival within it of the last one joins */
+#define FAIR_SPAN_MS 100  /* the longest a window stays open, however many keep coming */
 #define FAIR_SLOTS 32     /* the owners one window holds; more claim as without --fair */
 #define FAIR_LOCK_MS 2000 /* the most an owner waits for the state file's lock */
 
