@@ -59,23 +59,26 @@ static long claimants_left(const struct fair_state *s, int pid)
 	return left;
 }
 
-/* Joins the open window, or opens one: returns our slot, or -1 (claim as without
- * --fair): the window is full, or closed with claimants still to claim. */
+/* Joins the window, or opens one: returns our slot, or -1 (claim as without --fair) when
+ * it is full. A window is open until it closes and its owners have all claimed: one that
+ * comes late (a loaded machine starts make's recipes far apart) still gets its share, and
+ * never races the others for everything. A window whose owners have not claimed
+ * FAIR_LOCK_MS after its close (one is stopped) is given up. */
 static int join(struct fair_state *s, int pid, uint64_t now)
 {
-	if (now >= s->close_ms) {
-		if (claimants_left(s, 0) > 0 && now < s->close_ms + FAIR_LOCK_MS)
-			return -1; /* they claim now, as shares of what is free: we come after */
+	uint64_t close = now + FAIR_WINDOW_MS;
+
+	if (now >= s->close_ms && (claimants_left(s, 0) == 0 || now >= s->close_ms + FAIR_LOCK_MS)) {
 		s->n = 0;
-		s->start_ms = now;
+		s->start_ms = s->close_ms = now;
 	}
 	if (s->n >= FAIR_SLOTS)
 		return -1;
-	/* Each arrival keeps the window open a little longer: make starts its recipes one
-	 * after the other, and on a loaded machine the last may come well after the first. */
-	s->close_ms = now + FAIR_WINDOW_MS;
-	if (s->close_ms > s->start_ms + FAIR_SPAN_MS)
-		s->close_ms = s->start_ms + FAIR_SPAN_MS;
+	/* Each arrival keeps the window open a little longer, up to FAIR_SPAN_MS in all. */
+	if (close > s->start_ms + FAIR_SPAN_MS)
+		close = s->start_ms + FAIR_SPAN_MS;
+	if (close > s->close_ms)
+		s->close_ms = close;
 	s->pid[s->n] = pid;
 	return (int)s->n++;
 }
@@ -136,8 +139,7 @@ void owner_fair_turn(const struct jobserver *js, int pid, long *cap, struct fair
 		(void)sys_flock(fd, LOCK_UN);
 		if (t->slot < 0) {
 			log_msg("--fair: the window of the owners of %s that started together "
-				"is full, or closed with claims still to come: claiming as without "
-				"--fair", js->desc);
+				"is full (%d): claiming as without --fair", js->desc, FAIR_SLOTS);
 			sys_close(fd);
 			return;
 		}
