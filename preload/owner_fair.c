@@ -68,6 +68,12 @@ static int join(struct fair_state *s, int pid, uint64_t now)
 {
 	uint64_t close = now + FAIR_WINDOW_MS;
 
+	/* A window from before a reboot (the clock restarts, /tmp may stay) lies in the
+	 * future: never sleep on it. */
+	if (s->start_ms > now || s->close_ms > s->start_ms + FAIR_SPAN_MS) {
+		s->n = 0;
+		s->close_ms = 0;
+	}
 	if (now >= s->close_ms && (claimants_left(s, 0) == 0 || now >= s->close_ms + FAIR_LOCK_MS)) {
 		s->n = 0;
 		s->start_ms = s->close_ms = now;
