@@ -129,7 +129,7 @@ static int open_state(const struct jobserver *js, int pid)
 void owner_fair_turn(const struct jobserver *js, int pid, long *cap, struct fair_turn *t)
 {
 	struct fair_state s;
-	uint64_t now;
+	uint64_t now = 0;
 	long left, share;
 	int fd = open_state(js, pid), r = fd, avail;
 
@@ -140,9 +140,14 @@ void owner_fair_turn(const struct jobserver *js, int pid, long *cap, struct fair
 		state_read(fd, &s);
 		now = sys_monotonic_ms();
 		t->slot = join(&s, pid, now);
-		if (t->slot >= 0 && sys_write_at0(fd, &s, sizeof s) != (long)sizeof s)
-			t->slot = -1;
+		if (t->slot >= 0) {
+			long w = sys_write_at0(fd, &s, sizeof s);
+
+			r = w == (long)sizeof s ? 0 : w < 0 ? (int)w : -EIO;
+		}
 		(void)sys_flock(fd, LOCK_UN);
+	}
+	if (r >= 0) {
 		if (t->slot < 0) {
 			log_msg("--fair: the window of the owners of %s that started together "
 				"is full (%d): claiming as without --fair", js->desc, FAIR_SLOTS);

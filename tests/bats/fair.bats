@@ -3,7 +3,8 @@
 # Fair shares (--fair, JOBSERVER_PRELOAD_FAIR=1): wrapped tools that start together split
 # what is free evenly; a lone tool still gets everything; --no-fair and FAIR=0 claim as
 # ever; bad values are refused (the launcher: 125; the library: said, no claim); a tool
-# killed while it waits in the window leaves the pool whole. Under real make 4.3 and 4.4.1.
+# killed while it waits in the window leaves the pool whole; a sandbox that denies the
+# state file means the claim as without --fair. Under real make 4.3 and 4.4.1.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -170,4 +171,27 @@ case_kill() {
 }
 @test "make 4.4.1: a tool SIGKILLed while it waits in the window leaves the pool whole" {
 	need_make 44; case_kill
+}
+
+# A sandbox that denies writing the window's state (pwrite64: EPERM, as a seccomp profile
+# answers): the claim is as without --fair, said with -v, and the pool is whole.
+case_denied() {
+	need_tool "$TOOLS/seccomp-deny"
+	{
+		printf 'all: t1\n\t+@echo pool=$$(%s count)\n' "$TOKENS"
+		printf "t1: ; +@%s -e EPERM pwrite64 -- %s -v --fair sh -c 'echo \"\$@ P=\$\$PARALLELISM\"'\n" \
+			"$TOOLS/seccomp-deny" "$JSP"
+	} | write_makefile
+	jsp_make -j8
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qx 't1 P=8' <<<"$output"
+	grep -q -- '--fair: the state of .* cannot be shared (operation not permitted): claiming as without --fair' <<<"$output"
+	assert_pool_whole 8
+}
+@test "make 4.3: writing the window's state denied by seccomp: the claim as without --fair" {
+	need_make 43; case_denied
+}
+@test "make 4.4.1: writing the window's state denied by seccomp: the claim as without --fair" {
+	need_make 44; case_denied
 }
