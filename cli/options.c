@@ -140,6 +140,12 @@ static int check_seconds(const char *arg)
 	return -1;
 }
 
+/* The help is longer than stdio's buffer: a write that failed while it was printed leaves
+ * the error flag, not a failing fflush. */
+static int stdout_ok(void)
+{
+	return fflush(stdout) == 0 && !ferror(stdout);
+}
 
 /* What is wrong with a line of --report or --status (which run nothing), or NULL. */
 static const char *action_conflict(const struct options *o, int has_command)
@@ -251,11 +257,11 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 			break;
 		case 'h':
 			usage(stdout);
-			*status = fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_CANCELED;
+			*status = stdout_ok() ? EXIT_SUCCESS : EXIT_CANCELED;
 			return -1;
 		case 'V':
 			printf("jobserver-preload %s\n", JSP_VERSION);
-			*status = fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_CANCELED;
+			*status = stdout_ok() ? EXIT_SUCCESS : EXIT_CANCELED;
 			return -1;
 		default:
 			goto usage_error;
