@@ -87,6 +87,8 @@ static int prepare_env(const struct options *o, const char *argv0)
 		return -1;
 	if (o->wait && set(ENV_WAIT, o->wait) < 0)
 		return -1;
+	if (o->fair && set(ENV_FAIR, o->fair) < 0)
+		return -1;
 	return 0;
 }
 
@@ -118,6 +120,12 @@ static int check_env(void)
 	if (v && *v && policy_switch(v, &on, &why) < 0) {
 		fprintf(stderr, "%s: " ENV_ELASTIC "=%s %s; set it to 1 or 0, or unset it\n",
 			PROG, v, why);
+		return -1;
+	}
+	v = getenv(ENV_FAIR);
+	if (v && *v && policy_switch(v, &on, &why) < 0) {
+		fprintf(stderr, "%s: " ENV_FAIR "=%s %s; set it to 1 (--fair) or 0 (--no-fair) "
+			"or unset it\n", PROG, v, why);
 		return -1;
 	}
 	if (list && policy_exports_check(list, &bad, &n, &why) < 0) {

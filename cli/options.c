@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "options.h"
+#include "usage.h"
 #include "owner_wait.h"
 #include "policy.h"
 
@@ -11,87 +12,11 @@
 enum { OPT_MAX = 256, OPT_EXPORT, OPT_DEFAULT };
 enum { OPT_TRACE = 300, OPT_REPORT, OPT_SVG, OPT_STATUS };
 enum { OPT_JSON = 320, OPT_WATCH, OPT_JOBSERVER };
-enum { OPT_MIN = 340, OPT_WAIT, OPT_ELASTIC, OPT_NO_ELASTIC };
+enum { OPT_MIN = 340, OPT_WAIT, OPT_ELASTIC, OPT_NO_ELASTIC, OPT_FAIR, OPT_NO_FAIR };
 
 #ifndef JSP_VERSION
 #define JSP_VERSION "0"
 #endif
-
-static void usage(FILE *f)
-{
-	fputs("Usage: jobserver-preload [OPTION]... [--] COMMAND [ARG]...\n"
-	      "Run COMMAND with the free GNU make jobserver tokens claimed for it:\n"
-	      "PARALLELISM is set to the tokens held + 1, and every token goes back\n"
-	      "when COMMAND ends, however it ends. Use it in a recipe marked '+':\n"
-	      "  docs: ; +jobserver-preload -I{} sphinx-build -j {} -b html src out\n"
-	      "\n"
-	      "  -v, --verbose      say on stderr what was found, claimed and given back\n"
-	      "  -I STR             replace every STR in COMMAND's arguments by the count\n"
-	      "                     (tokens held + 1; with no claim, --default or 1)\n"
-	      "      --max N        PARALLELISM is never more than N: take at most N-1\n"
-	      "                     tokens and leave the rest to the other recipes\n"
-	      "      --default N    the count when make runs no jobserver (make -j1, not\n"
-	      "                     run by make): PARALLELISM and the exports are set\n"
-	      "                     to N, at most --max; without it they are left alone\n"
-	      "      --min N        wait before claiming until N-1 tokens are free (for\n"
-	      "                     PARALLELISM N), at most --wait; then claim as ever\n"
-	      "      --wait SECONDS\n"
-	      "                     the most --min waits (5, 0.5; default 10), then\n"
-	      "                     start with what is free\n"
-	      "      --elastic      the private jobserver of COMMAND's tree grows while\n"
-	      "                     its jobs wait and make has free slots (up to --max),\n"
-	      "                     and gives idle slots back: for a COMMAND whose width\n"
-	      "                     its jobserver clients set, not PARALLELISM (the\n"
-	      "                     default when COMMAND is make, ninja or cargo and\n"
-	      "                     neither -I nor --export is given)\n"
-	      "      --no-elastic   keep the tokens claimed at the start, and only them\n"
-	      "      --export NAME[=TEMPLATE]\n"
-	      "                     export the count as NAME too (OMP_NUM_THREADS,\n"
-	      "                     CMAKE_BUILD_PARALLEL_LEVEL, ...), or TEMPLATE with\n"
-	      "                     each {} made the count (XZ_OPT=-T{}, PARALLEL=-j{};\n"
-	      "                     {{ and }} are braces); repeatable\n"
-	      "      --trace FILE   append every jobserver read and write of COMMAND's\n"
-	      "                     whole process tree to FILE (COMMAND may be make -jN)\n"
-	      "      --report FILE  no COMMAND: who took tokens and kept them; exit 0\n"
-	      "                     balanced, 1 leak, 2 FILE unreadable\n"
-	      "      --svg OUT      with --report: the trace as a timeline picture\n"
-	      "      --json         with --report or --status: JSON on stdout\n"
-	      "      --status       no COMMAND: the jobserver a command here would use,\n"
-	      "                     its free tokens now, and every command holding\n"
-	      "                     claimed ones (pid, tokens, for how long); exit 0\n"
-	      "                     usable, 1 none\n"
-	      "      --watch        --status again once a second, until interrupted\n"
-	      "      --jobserver SPEC\n"
-	      "                     with --status: the jobserver SPEC names (R,W or\n"
-	      "                     fifo:PATH, as make's --jobserver-auth=), not\n"
-	      "                     the one in MAKEFLAGS: from any shell of the user\n"
-	      "  -h, --help         show this help and exit\n"
-	      "      --version      show the version and exit\n"
-	      "\n"
-	      "Environment (every option has one; an option overrides it):\n"
-	      "  JOBSERVER_PRELOAD_LIB       the library to preload (default: found beside\n"
-	      "                              this program, then in its install directory)\n"
-	      "  JOBSERVER_PRELOAD_VERBOSE   1: as -v, also for LD_PRELOAD set by hand\n"
-	      "  JOBSERVER_PRELOAD_MAX       N: as --max\n"
-	      "  JOBSERVER_PRELOAD_DEFAULT   N: as --default\n"
-	      "  JOBSERVER_PRELOAD_MIN       N: as --min\n"
-	      "  JOBSERVER_PRELOAD_WAIT      SECONDS: as --wait\n"
-	      "  JOBSERVER_PRELOAD_ELASTIC   1 or 0: as --elastic or --no-elastic\n"
-	      "  JOBSERVER_PRELOAD_EXPORT    NAME[=TEMPLATE]:...: as --export; in a\n"
-	      "                              template \\: is a ':' and \\\\ a '\\'\n"
-	      "  JOBSERVER_PRELOAD_PROGRAMS  NAME:NAME...: with LD_PRELOAD set by hand for a\n"
-	      "                              whole build, the programs that claim, matched\n"
-	      "                              by file name (a script by its own name); GNU\n"
-	      "                              make never claims\n"
-	      "  JOBSERVER_PRELOAD_TRACE     FILE (absolute): as --trace, with\n"
-	      "                              libjobserver-preload-trace.so preloaded too\n"
-	      "  JOBSERVER_PRELOAD_CLAIM, JOBSERVER_PRELOAD_OWNER\n"
-	      "                              private: set by the launcher and the library\n"
-	      "\n"
-	      "Exit status: COMMAND's own; 125 if jobserver-preload itself fails,\n"
-	      "126 if COMMAND cannot be run, 127 if COMMAND is not found.\n",
-	      f);
-}
 
 /* Appends --export ARG to the list that the library reads, with its ':' and '\' escaped
  * as that list writes them (policy.h), then checks the entry as the library will. */
@@ -143,6 +68,12 @@ static int check_seconds(const char *arg)
 	return -1;
 }
 
+/* The help is longer than stdio's buffer: a write that failed while it was printed leaves
+ * the error flag, not a failing fflush. */
+static int stdout_ok(void)
+{
+	return fflush(stdout) == 0 && !ferror(stdout);
+}
 
 /* What is wrong with a line of --report or --status (which run nothing), or NULL. */
 static const char *action_conflict(const struct options *o, int has_command)
@@ -172,6 +103,8 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 		{ "wait", required_argument, NULL, OPT_WAIT },
 		{ "elastic", no_argument, NULL, OPT_ELASTIC },
 		{ "no-elastic", no_argument, NULL, OPT_NO_ELASTIC },
+		{ "fair", no_argument, NULL, OPT_FAIR },
+		{ "no-fair", no_argument, NULL, OPT_NO_FAIR },
 		{ "export", required_argument, NULL, OPT_EXPORT },
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "report", required_argument, NULL, OPT_REPORT },
@@ -225,6 +158,12 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 		case OPT_NO_ELASTIC:
 			o->elastic = c == OPT_ELASTIC;
 			break;
+		case OPT_FAIR:
+			o->fair = "1";
+			break;
+		case OPT_NO_FAIR:
+			o->fair = "0";
+			break;
 		case OPT_EXPORT:
 			if (add_export(o, optarg) < 0)
 				goto usage_error;
@@ -252,13 +191,11 @@ int options_parse(int argc, char **argv, struct options *o, int *status)
 			break;
 		case 'h':
 			usage(stdout);
-			/* The help is more than a buffer (4 KiB): a write that failed midway is
-			 * seen by ferror only, the flush after it may find nothing left. */
-			*status = fflush(stdout) == 0 && !ferror(stdout) ? EXIT_SUCCESS : EXIT_CANCELED;
+			*status = stdout_ok() ? EXIT_SUCCESS : EXIT_CANCELED;
 			return -1;
 		case 'V':
 			printf("jobserver-preload %s\n", JSP_VERSION);
-			*status = fflush(stdout) == 0 && !ferror(stdout) ? EXIT_SUCCESS : EXIT_CANCELED;
+			*status = stdout_ok() ? EXIT_SUCCESS : EXIT_CANCELED;
 			return -1;
 		default:
 			goto usage_error;

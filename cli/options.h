@@ -14,6 +14,7 @@ struct options {
 	const char *min;     /* --min N: wait for PARALLELISM N before the claim, or NULL */
 	const char *wait;    /* --wait SECONDS: at most so long, or NULL */
 	int elastic;         /* --elastic 1, --no-elastic 0, neither -1 */
+	const char *fair;    /* --fair "1", --no-fair "0", or NULL */
 	const char *replace; /* -I STR: replaced by the count in COMMAND's arguments, or NULL */
 	char *exports;   /* --export NAME[=TEMPLATE]..., as JOBSERVER_PRELOAD_EXPORT (malloc'd), or NULL */
 	const char *trace;  /* --trace FILE, or NULL */

@@ -3,6 +3,7 @@
 #include "jobserver.h"
 #include "log.h"
 #include "makeflags.h"
+#include "owner_fair.h"
 #include "owner_wait.h"
 #include "owner.h"
 #include "owner_pool.h"
@@ -75,8 +76,9 @@ long claim_at_start(const struct env_view *env, const char *argv0)
 	int has_up = env->owner && owner_marker_parse(env->owner, &up) == 0;
 	struct select_limits lim;
 	struct makeflags_auth auth;
+	struct fair_turn turn = { -1, -1 };
 	struct jobserver js;
-	long held, elastic;
+	long held, elastic, cap;
 
 	if (has_up && up.pid == pid) {
 		owner_resume(&up); /* the owner exec'd: same pid, new image */
@@ -110,7 +112,11 @@ long claim_at_start(const struct env_view *env, const char *argv0)
 	m.dev = js.dev;
 	m.ino = js.ino;
 	owner_wait(&js, env, auth.jobs, lim.cap); /* --min: holding nothing yet */
-	held = take(&js, auth.jobs, &m, lim.cap, (unsigned)elastic);
+	cap = lim.cap;
+	if (lim.fair) /* --fair: an even share with those that start with us */
+		owner_fair_turn(&js, pid, &cap, &turn);
+	held = take(&js, auth.jobs, &m, cap, (unsigned)elastic);
+	owner_fair_done(&turn, pid);
 	if (held < 0) {
 		log_msg("could not claim tokens from %s: %s", js.desc, log_errno((int)held));
 		jobserver_close(&js);
@@ -123,7 +129,8 @@ long claim_at_start(const struct env_view *env, const char *argv0)
 	select_export(env, held + 1);
 	if (held == 0) /* taken without a reaper: none to name */
 		log_msg("claimed no token from %s: %s; PARALLELISM=1", js.desc, lim.cap == 0 ?
-			ENV_MAX "=1 (--max 1) leaves none to take" : "every other job slot is busy");
+			ENV_MAX "=1 (--max 1) leaves none to take" : cap == 0 ?
+			"--fair leaves none to take" : "every other job slot is busy");
 	else
 		log_msg("claimed %ld token%s from %s (reaper pid %d); PARALLELISM=%ld", held,
 			held == 1 ? "" : "s", js.desc, m.reaper.pid, held + 1);

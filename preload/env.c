@@ -22,6 +22,7 @@ static const struct {
 	{ "MIN", offsetof(struct env_view, min) },
 	{ "WAIT", offsetof(struct env_view, wait) },
 	{ "ELASTIC", offsetof(struct env_view, elastic) },
+	{ "FAIR", offsetof(struct env_view, fair) },
 };
 
 /* If s starts with prefix, returns what follows it. */

@@ -14,6 +14,7 @@
 #define ENV_MIN ENV_PREFIX "MIN"           /* wait before the claim until MIN - 1 tokens are free */
 #define ENV_WAIT ENV_PREFIX "WAIT"         /* ... for at most WAIT seconds */
 #define ENV_ELASTIC ENV_PREFIX "ELASTIC"   /* 1/0: the private jobserver grows and shrinks */
+#define ENV_FAIR ENV_PREFIX "FAIR"         /* 1: share evenly with owners that start together */
 
 struct env_view {
 	const char *makeflags;
@@ -27,6 +28,7 @@ struct env_view {
 	const char *min;
 	const char *wait;
 	const char *elastic;
+	const char *fair;
 };
 
 /* Fills *v from environ in one pass. Returns nonzero if any JOBSERVER_PRELOAD_ variable

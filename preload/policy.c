@@ -83,16 +83,6 @@ int policy_is_make(const char *name)
 	return 1;
 }
 
-int policy_switch(const char *s, int *on, const char **why)
-{
-	if ((s[0] == '0' || s[0] == '1') && !s[1]) {
-		*on = s[0] == '1';
-		return 0;
-	}
-	*why = "is neither 1 (elastic) nor 0 (fixed)";
-	return -1;
-}
-
 int policy_is_client(const char *name)
 {
 	return policy_is_make(name) || same("ninja", 5, name) || same("cargo", 5, name);
@@ -123,6 +113,16 @@ int policy_count(const char *s, long *out, const char **why)
 	}
 	*out = v;
 	return 0;
+}
+
+int policy_switch(const char *s, int *on, const char **why)
+{
+	if (s && (s[0] == '0' || s[0] == '1') && s[1] == '\0') {
+		*on = s[0] == '1';
+		return 0;
+	}
+	*why = s && *s ? "is neither 1 (on) nor 0 (off)" : "is empty: expected 1 (on) or 0 (off)";
+	return -1;
 }
 
 static int is_name_char(char c, int first)

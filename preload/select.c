@@ -82,7 +82,7 @@ int select_limits(const struct env_view *env, struct select_limits *lim)
 	size_t n;
 	long max = POLICY_COUNT_MAX + 1;
 
-	*lim = (struct select_limits){ POLICY_COUNT_MAX, 0 };
+	*lim = (struct select_limits){ POLICY_COUNT_MAX, 0, 0 };
 	/* Empty is unset, as for the other variables: `JOBSERVER_PRELOAD_MAX= cmd` works. */
 	if (env->max && *env->max) {
 		if (policy_count(env->max, &max, &why) < 0) {
@@ -100,6 +100,11 @@ int select_limits(const struct env_view *env, struct select_limits *lim)
 		}
 		if (lim->dflt > max)
 			lim->dflt = max;
+	}
+	if (env->fair && *env->fair && policy_switch(env->fair, &lim->fair, &why) < 0) {
+		log_msg(ENV_FAIR "=%s %s; not claiming: set it to 1 (--fair) or 0 "
+			"(--no-fair), or unset it", env->fair, why);
+		return -1;
 	}
 	if (env->exports && policy_exports_check(env->exports, &bad, &n, &why) < 0) {
 		log_msg(ENV_EXPORT " holds '%.*s', which %s; not claiming: fix or unset it",

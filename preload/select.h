@@ -16,9 +16,10 @@ int select_program(const struct env_view *env, const char *argv0);
 struct select_limits {
 	long cap;  /* the most tokens to take: MAX - 1 */
 	long dflt; /* DEFAULT, at most MAX; 0 when unset */
+	int fair;  /* FAIR=1: an even share with the owners that start together */
 };
 
-/* Reads MAX, DEFAULT and EXPORT. Returns 0, or -1 after saying which value is wrong
+/* Reads MAX, DEFAULT, FAIR and EXPORT. Returns 0, or -1 after saying which value is wrong
  * (when verbose): then nothing is claimed and nothing exported. */
 int select_limits(const struct env_view *env, struct select_limits *lim);
 

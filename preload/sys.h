@@ -39,6 +39,8 @@ long sys_getdents(int fd, void *buf, size_t cap);
 /* Whether no process has that pid (kill(pid, 0) says ESRCH). */
 int sys_pid_gone(int pid);
 int sys_flock(int fd, int op);
+long sys_read_at0(int fd, void *buf, size_t len);        /* pread at offset 0 */
+long sys_write_at0(int fd, const void *buf, size_t len); /* pwrite at offset 0 */
 int sys_fionread(int fd);
 int sys_getpid(void);
 int sys_getppid(void);

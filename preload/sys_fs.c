@@ -95,6 +95,28 @@ int sys_pid_gone(int pid)
 	return pid > 0 && SC2(SYS_kill, pid, 0) == -ESRCH;
 }
 
+/* pread64/pwrite64 at offset 0: zeros in every register an offset may take (i386 splits
+ * it in two, 32-bit ARM pads before it), so one call serves every ABI. */
+long sys_read_at0(int fd, void *buf, size_t len)
+{
+	long r;
+
+	do
+		r = SC6(SYS_pread64, fd, buf, len, 0, 0, 0);
+	while (r == -EINTR);
+	return r;
+}
+
+long sys_write_at0(int fd, const void *buf, size_t len)
+{
+	long r;
+
+	do
+		r = SC6(SYS_pwrite64, fd, buf, len, 0, 0, 0);
+	while (r == -EINTR);
+	return r;
+}
+
 int sys_flock(int fd, int op)
 {
 	long r;

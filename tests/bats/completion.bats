@@ -105,6 +105,10 @@ help_options() {
 	grep -qx make <<<"$output"
 	complete_words "$JSP" --no-el
 	[ "$output" = --no-elastic ]
+	complete_words "$JSP" --fair mak # --fair and --no-fair take no argument
+	grep -qx make <<<"$output"
+	complete_words "$JSP" --no-f
+	[ "$output" = --no-fair ]
 	complete_words "$JSP" --wait ''
 	[ -z "$output" ]
 	# As readline gives them: split at each '='.
@@ -181,6 +185,7 @@ case_after_options() {
 	"$1" 'jobserver-preload -v mak'
 	grep -qx make <<<"$output"
 	for line in 'jobserver-preload --max 3 ls --ver' 'jobserver-preload --min 2 --wait 1 ls --ver' \
+		'jobserver-preload --fair ls --ver' 'jobserver-preload --no-fair ls --ver' \
 		'jobserver-preload -- ls --ver' \
 		'jobserver-exec ls --ver'; do
 		"$1" "$line"

@@ -141,8 +141,8 @@ EOF
 	echo "$output"
 	[ "$status" -eq 0 ]
 	grep -qx 'launcher=125' <<<"$output"
-	grep -q 'JOBSERVER_PRELOAD_ELASTIC=yes is neither 1 (elastic) nor 0 (fixed); set it to 1 or 0' <<<"$output"
-	grep -q 'JOBSERVER_PRELOAD_ELASTIC=2 is neither 1 (elastic) nor 0 (fixed); not claiming' <<<"$output"
+	grep -q 'JOBSERVER_PRELOAD_ELASTIC=yes is neither 1 (on) nor 0 (off); set it to 1 or 0' <<<"$output"
+	grep -q 'JOBSERVER_PRELOAD_ELASTIC=2 is neither 1 (on) nor 0 (off); not claiming' <<<"$output"
 	grep -qx 'preload=unset free=7' <<<"$output"
 	assert_pool_whole 8
 }

@@ -64,7 +64,7 @@ static const struct call { const char *name; int nr, flags_arg; } CALLS[] = {
 	{ "dup3", SYS_dup3, 2 },	     { "prlimit64", SYS_prlimit64, -1 },
 	{ "setsid", SYS_setsid, -1 },	     { "wait4", SYS_wait4, -1 },
 	{ "mkdirat", SYS_mkdirat, -1 },	     { "unlinkat", SYS_unlinkat, 2 },
-	{ "mknodat", SYS_mknodat, -1 },
+	{ "mknodat", SYS_mknodat, -1 },	     { "pwrite64", SYS_pwrite64, -1 },
 	{ "newfstatat", SYS_newfstatat, 3 }, { "fstat", SYS_fstat, -1 },
 	{ "epoll_create1", SYS_epoll_create1, 0 }, { "epoll_pwait", SYS_epoll_pwait, -1 },
 #ifdef SYS_open

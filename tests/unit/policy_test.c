@@ -179,9 +179,32 @@ static const struct {
 	{ NULL, "OMP", 0 },
 };
 
+/* JOBSERVER_PRELOAD_FAIR: "1" or "0", nothing else (-1: refused). */
+static const struct {
+	const char *s;
+	int on;
+} SWITCHES[] = {
+	{ "1", 1 }, { "0", 0 }, { "", -1 }, { "yes", -1 }, { "on", -1 }, { "2", -1 },
+	{ "10", -1 }, { "01", -1 }, { " 1", -1 }, { "1 ", -1 }, { "-1", -1 },
+};
+
 int main(void)
 {
 	char long_name[POLICY_NAME_MAX + 2];
+
+	for (size_t i = 0; i < sizeof SWITCHES / sizeof SWITCHES[0]; i++) {
+		const char *why = NULL;
+		int on = -2, r = policy_switch(SWITCHES[i].s, &on, &why);
+
+		check(SWITCHES[i].on >= 0 ? r == 0 && on == SWITCHES[i].on : r < 0 && why && *why,
+		      "switch", SWITCHES[i].s);
+	}
+	{
+		const char *why = NULL;
+		int on = -2;
+
+		check(policy_switch(NULL, &on, &why) < 0 && why && *why, "switch", "NULL");
+	}
 
 	for (size_t i = 0; i < sizeof EXPORTED / sizeof EXPORTED[0]; i++)
 		check(policy_exports_name(EXPORTED[i].list, EXPORTED[i].name) == EXPORTED[i].exported,
