@@ -219,7 +219,7 @@ EOF
 	[ "$status" -eq 0 ]
 	grep -q '^PARALLELISM=8 ' "$BATS_TEST_TMPDIR/v.out" # it claimed
 	grep -q 'gave back 7 tokens for pid' <<<"$output"   # the reaper, as it stopped
-	! grep -q 'gave back 7 tokens at exit' <<<"$output" # not twice
+	refute grep -q 'gave back 7 tokens at exit' <<<"$output" # not twice
 	grep -qx 'right after: pool=7' <<<"$output"
 	assert_pool_whole 8
 }

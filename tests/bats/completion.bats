@@ -80,7 +80,7 @@ help_options() {
 	# make's own completion offers its options: ours end at the command.
 	complete_words --bc "$JSP" -v make --jo
 	grep -qx -- --jobs <<<"$output"
-	! grep -qx -- --verbose <<<"$output"
+	refute grep -qx -- --verbose <<<"$output"
 	complete_words --bc jobserver-exec make --jo
 	grep -qx -- --jobs <<<"$output"
 }
@@ -119,17 +119,17 @@ help_options() {
 @test "--report and --status run no command: only options follow them" {
 	complete_words "$JSP" --report t.log ''
 	grep -qx -- --svg <<<"$output"
-	! grep -qx make <<<"$output"
+	refute grep -qx make <<<"$output"
 	complete_words "$JSP" --status --ver
 	[ "$output" = --verbose$'\n'--version ]
 	# --watch is --status too; --jobserver takes its SPEC, after which options go on.
 	complete_words "$JSP" --watch ''
 	grep -qx -- --json <<<"$output"
-	! grep -qx make <<<"$output"
+	refute grep -qx make <<<"$output"
 	complete_words "$JSP" --status --jobserver 3,4 --wat # --wa is --wait too
 	[ "$output" = --watch ]
 	complete_words "$JSP" --status --jobserver ''
-	! grep -qx -- --watch <<<"$output"
+	refute grep -qx -- --watch <<<"$output"
 }
 
 # The options --help lists, long and short, one a line, sorted.
@@ -193,7 +193,7 @@ case_after_options() {
 	done
 	# Past the command, our options are not offered.
 	"$1" 'jobserver-preload ls --verb'
-	! grep -qx -- --verbose <<<"$output"
+	refute grep -qx -- --verbose <<<"$output"
 }
 @test "fish: after the options, the wrapped command's own completion; jobserver-exec has no options" { case_after_options fish_words; }
 

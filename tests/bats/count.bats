@@ -161,8 +161,8 @@ EOF
 	jsp_make -j8
 	echo "$output"
 	[ "$(grep -cx 'status=125' <<<"$output")" -eq 7 ]
-	! grep -q '^ran' <<<"$output"
-	! grep -q 'claimed' <<<"$output"
+	refute grep -q '^ran' <<<"$output"
+	refute grep -q 'claimed' <<<"$output"
 	grep -q -- "-I needs a string to replace" <<<"$output"
 	grep -q -- "--default '0' is not a positive integer" <<<"$output"
 	grep -q -- "--export 'XZ_OPT=-T{' has a '{' or '}' that is not part of {}" <<<"$output"

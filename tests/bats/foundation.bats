@@ -229,7 +229,7 @@ EOF
 	[ "$status" -eq 0 ]
 	ok_claimed
 	grep -qx 'pool=abcdefg' <<<"$output"
-	! grep -q 'INTERNAL: Exiting with' <<<"$output"
+	refute grep -q 'INTERNAL: Exiting with' <<<"$output"
 }
 @test "make 4.3: tokens that are not '+' come back byte for byte" { need_make 43; case_bytes; }
 @test "make 4.4.1: tokens that are not '+' come back byte for byte" { need_make 44; case_bytes; }

@@ -31,7 +31,7 @@ EOF
 	[ "$status" -eq 0 ]
 	grep -qx 'par=8' <<<"$output"
 	grep -q 'gave back 7 tokens for pid' <<<"$output" # by the reaper
-	! grep -q 'gave back 7 tokens at exit' <<<"$output" # not by the owner
+	refute grep -q 'gave back 7 tokens at exit' <<<"$output" # not by the owner
 	grep -qx 'right after: pool=7' <<<"$output"
 	assert_pool_whole 8
 }
@@ -53,6 +53,6 @@ EOF
 	echo "$output"
 	grep -qx 'par=8' <<<"$output"
 	grep -q 'gave back 7 tokens at exit' <<<"$output"
-	! grep -q 'gave back 7 tokens for pid' <<<"$output"
+	refute grep -q 'gave back 7 tokens for pid' <<<"$output"
 	assert_pool_whole 8
 }

@@ -98,6 +98,15 @@ assert_pool_whole() {
 	}
 }
 
+# refute CMD ARG...: fails the test when CMD succeeds. A bare `! CMD` asserts nothing
+# except as a test's last command: errexit ignores a negated status (bash(1), set -e).
+refute() {
+	if "$@"; then
+		echo "refute: this should have failed: $*" >&2
+		return 1
+	fi
+}
+
 # The programs under test, exported so that Makefiles and recipes can name them as
 # $(JSP) or $$JSP without the test expanding them into the Makefile's text.
 export JSP LIB TOKENS TOOLS

@@ -124,7 +124,7 @@ case_make_says_why() {
 	[ "$status" -eq 0 ]
 	grep -q 'jobserver-preload\[[0-9]*\]: make is GNU make, which serves the jobserver: it never claims' <<<"$output"
 	grep -q 'jobserver-preload\[[0-9]*\]: mymake is GNU make' <<<"$output"
-	! grep -q 'claimed' <<<"$output"
+	refute grep -q 'claimed' <<<"$output"
 	assert_overlap
 	assert_pool_whole 8
 }

@@ -24,7 +24,7 @@ EOF
 	[ "$status" -eq 0 ]
 	grep -q '^P=2$' <<<"$output"
 	grep -Eq '\]: claimed 1 token from (pipe fds [0-9]+,[0-9]+|fifo /[^ ]+) \(reaper pid [1-9][0-9]*\); PARALLELISM=2$' <<<"$output"
-	! grep -q 'tokens from' <<<"$output"
+	refute grep -q 'tokens from' <<<"$output"
 }
 @test "make 4.3 -j2: 'claimed 1 token', not '1 tokens'" { need_make 43; case_one_token; }
 @test "make 4.4.1 -j2: 'claimed 1 token', not '1 tokens'" { need_make 44; case_one_token; }
@@ -43,7 +43,7 @@ EOF
 	[ "$status" -eq 0 ]
 	grep -q '^P=1$' <<<"$output"
 	grep -Eq '\]: claimed no token from .*: every other job slot is busy; PARALLELISM=1$' <<<"$output"
-	! grep -q 'reaper pid 0' <<<"$output"
+	refute grep -q 'reaper pid 0' <<<"$output"
 }
 @test "make 4.3 -j2, the other slot busy: 'claimed no token', no reaper pid" { need_make 43; case_no_token; }
 @test "make 4.4.1 -j2, the other slot busy: 'claimed no token', no reaper pid" { need_make 44; case_no_token; }
@@ -58,7 +58,7 @@ EOF
 	echo "$output"
 	grep -q '^P=1$' <<<"$output"
 	grep -q '\]: claimed no token from .*: JOBSERVER_PRELOAD_MAX=1 (--max 1) leaves none to take; PARALLELISM=1$' <<<"$output"
-	! grep -q 'reaper pid' <<<"$output"
+	refute grep -q 'reaper pid' <<<"$output"
 }
 
 # make -j (no number) makes no jobserver at all; -j1 neither; each gets its own words.
@@ -70,7 +70,7 @@ EOF
 	jsp_make -j
 	echo "$output"
 	grep -q '\]: MAKEFLAGS has -j without a number: make runs any number of jobs at once and has no jobserver to share' <<<"$output"
-	! grep -q -- '-j1' <<<"$output"
+	refute grep -q -- '-j1' <<<"$output"
 	jsp_make -j1
 	echo "$output"
 	grep -q '\]: MAKEFLAGS has -j1: make runs one job at a time and has no jobserver$' <<<"$output"
@@ -130,7 +130,7 @@ EOF
 	need_make 43
 	preloaded_build 'ctest:sphinx-build'
 	grep -q '^PARALLELISM=$' <<<"$output"
-	! grep -q 'jobserver-preload\[' <<<"$output"
+	refute grep -q 'jobserver-preload\[' <<<"$output"
 }
 
 # jobserver-exec copied alone under another name (as a kernel tree's scripts/jobserver-exec
@@ -148,5 +148,5 @@ Usage: kexec COMMAND [ARG]..." ]
 	JOBSERVER_PRELOAD_LIB=$LIB run -127 --separate-stderr "$x" no-such-command-here
 	[ "$status" -eq 127 ]
 	[ "$stderr" = "kexec: no-such-command-here: No such file or directory" ]
-	! grep -q jobserver-exec <<<"$stderr"
+	refute grep -q jobserver-exec <<<"$stderr"
 }

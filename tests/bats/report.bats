@@ -281,7 +281,7 @@ EOF
 	run "$JSP" --report "$T"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	! grep -q WARNING <<<"$output"
+	refute grep -q WARNING <<<"$output"
 	grep -qx 'result: balanced' <<<"$output"
 	json_report 0
 	# The waits are in the trace: it is the owner that is missing.

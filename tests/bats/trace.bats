@@ -236,7 +236,10 @@ EOF2
 	echo "waited $output us"
 	[ "$output" -ge 300000 ]
 	# Not a wait: the trace's other processes (the top make) found their tokens.
-	! grep -v " pid=$pid " "$T" | grep -q ' ev=wait '
+	if grep -v " pid=$pid " "$T" | grep -q ' ev=wait '; then
+		echo "a process other than pid $pid waited" >&2
+		false
+	fi
 }
 
 @test "trace: a sub-make that finds the jobserver empty writes wait records (make 4.3)" {

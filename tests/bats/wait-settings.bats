@@ -63,7 +63,7 @@ case_ldpreload_bad() {
 	grep -qF "$said" <<<"$output"
 	grep -qx 'wtool P=2 ms=[0-9]*' <<<"$output"
 	[ "$(field wtool ms)" -le 500 ]
-	! grep -q 'waiting up to' <<<"$output"
+	refute grep -q 'waiting up to' <<<"$output"
 	assert_pool_whole 8
 }
 @test "make 4.3 and 4.4.1, LD_PRELOAD by hand: a bad MIN or WAIT is said, and there is no wait" {
@@ -123,7 +123,7 @@ case_no_wait() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(field wtool ms)" -le 500 ]
-	! grep -q 'waiting up to' <<<"$output"
+	refute grep -q 'waiting up to' <<<"$output"
 	grep -qx "wtool P=$2 ms=[0-9]*" <<<"$output"
 	assert_pool_whole 8
 }
