@@ -66,7 +66,7 @@ case_growth() {
 	run_growth "$static"
 	echo "# $($MAKE --version | head -1): elastic ${elastic_ms} ms (peak $elastic_peak," \
 		"sub-make $elastic_sub), static ($static) ${ms} ms (peak $peak, sub-make $sub)" >&3
-	! grep -q 'moved [0-9]* free tokens' <<<"$output"
+	refute grep -q 'moved [0-9]* free tokens' <<<"$output"
 	# 3.2 s, plus what this machine's start-up costs above 4 s in the static run (the
 	# sanitizer build: about 1.6 s): a pool that never grew takes the static run's time.
 	[ "$elastic_ms" -lt $((3200 + (ms > 4000 ? ms - 4000 : 0))) ]
