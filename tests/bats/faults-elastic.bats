@@ -56,27 +56,10 @@ elastic_rules() {
 		"$i" "$label"
 }
 
-elastic_makefile_runs() {
-	local targets=(owner group desc none) i
-	{
-		printf '.DEFAULT_GOAL := all\nJSP = %s\nTOKENS = %s\n' "$JSP" "$TOKENS"
-		printf 'all: c%d\n\t+@echo pool=$$($(TOKENS) count)\nc0:\n' "$NRUNS"
-		for ((i = 1; i <= NRUNS; i++)); do
-			elastic_rules "$i" "${targets[RANDOM % 4]}"
-		done
-	} | write_makefile
-}
-
 assert_elastic_runs() {
 	local counts bad moved_in moved_out
 	echo "# seed $SEED, $NRUNS runs" >&3
-	[ "$status" -eq 0 ] || { echo "seed $SEED: make exited $status: $output" >&2; return 1; }
-	counts=$(grep '^run .*: pool=' <<<"$output")
-	bad=$(grep -v ': pool=7 waited=' <<<"$counts" | head -3)
-	[ -z "$bad" ] || { echo "seed $SEED: the pool was not whole after:" >&2; echo "$bad" >&2; return 1; }
-	[ "$(wc -l <<<"$counts")" -eq "$NRUNS" ] || { echo "seed $SEED: not $NRUNS counts: $output" >&2; return 1; }
-	bad=$(grep -F '(normal exit)' <<<"$counts" | grep -v 'waited=0$' | head -3)
-	[ -z "$bad" ] || { echo "seed $SEED: a normal end gave back late:" >&2; echo "$bad" >&2; return 1; }
+	assert_tree_counts
 	assert_pool_whole 8
 	moved_in=$(grep -c 'moved [0-9]* free tokens into the private jobserver' <<<"$output" || true)
 	moved_out=$(grep -c 'gave back [0-9]* idle tokens of the private jobserver' <<<"$output" || true)
@@ -87,13 +70,13 @@ assert_elastic_runs() {
 
 @test "make 4.3: an elastic owner's tree killed while tokens move in and out: no token lost or duplicated" {
 	need_make 43
-	elastic_makefile_runs
+	tree_makefile_runs elastic_rules
 	jsp_make -j8
 	assert_elastic_runs
 }
 @test "make 4.4.1: an elastic owner's tree killed while tokens move in and out: no token lost or duplicated" {
 	need_make 44
-	elastic_makefile_runs
+	tree_makefile_runs elastic_rules
 	jsp_make -j8
 	assert_elastic_runs
 }

@@ -56,28 +56,11 @@ pool_rules() {
 		"$i" "$label"
 }
 
-pool_makefile_runs() {
-	local targets=(owner group desc none) i
-	{
-		printf '.DEFAULT_GOAL := all\nJSP = %s\nTOKENS = %s\n' "$JSP" "$TOKENS"
-		printf 'all: c%d\n\t+@echo pool=$$($(TOKENS) count)\nc0:\n' "$NRUNS"
-		for ((i = 1; i <= NRUNS; i++)); do
-			pool_rules "$i" "${targets[RANDOM % 4]}"
-		done
-	} | write_makefile
-}
-
 # assert_pool_runs: every run counted 7, a run nobody killed without waiting, every owner
 # that printed its PARALLELISM claimed all 7, make ended clean.
 assert_pool_runs() {
 	local counts bad claimed
-	[ "$status" -eq 0 ] || { echo "seed $SEED: make exited $status: $output" >&2; return 1; }
-	counts=$(grep '^run .*: pool=' <<<"$output")
-	bad=$(grep -v ': pool=7 waited=' <<<"$counts" | head -3)
-	[ -z "$bad" ] || { echo "seed $SEED: the pool was not whole after:" >&2; echo "$bad" >&2; return 1; }
-	[ "$(wc -l <<<"$counts")" -eq "$NRUNS" ] || { echo "seed $SEED: not $NRUNS counts: $output" >&2; return 1; }
-	bad=$(grep -F '(normal exit)' <<<"$counts" | grep -v 'waited=0$' | head -3)
-	[ -z "$bad" ] || { echo "seed $SEED: a normal end gave back late:" >&2; echo "$bad" >&2; return 1; }
+	assert_tree_counts
 	bad=$(grep '^P=' <<<"$output" | grep -vx 'P=8' | head -3)
 	[ -z "$bad" ] || { echo "seed $SEED: an owner did not claim all 7: $bad" >&2; return 1; }
 	claimed=$(grep -cx 'P=8' <<<"$output" || true)
@@ -89,13 +72,13 @@ assert_pool_runs() {
 
 @test "make 4.3: a private jobserver's tree killed anywhere: no token lost or duplicated" {
 	need_make 43
-	pool_makefile_runs
+	tree_makefile_runs pool_rules
 	jsp_make -j8
 	assert_pool_runs
 }
 @test "make 4.4.1: a private jobserver's tree killed anywhere: no token lost or duplicated" {
 	need_make 44
-	pool_makefile_runs
+	tree_makefile_runs pool_rules
 	jsp_make -j8
 	assert_pool_runs
 }

@@ -164,3 +164,30 @@ assert_all_back() {
 	CLAIMED=$(grep -c '^PARALLELISM=[2-8] ' <<<"$output" || true)
 	echo "# $2 victims $3: $CLAIMED claimed tokens, $(grep "^$1" <<<"$output")" >&3
 }
+
+# tree_makefile_runs RULES: the Makefile of NRUNS runs of a wrapped tree, RULES I TARGET
+# writing run I's rules with a random kill target (owner, group, desc or none); each run
+# ends in a count "run I (...): pool=N waited=M" (faults-pool, faults-elastic).
+tree_makefile_runs() {
+	local targets=(owner group desc none) i
+	{
+		printf '.DEFAULT_GOAL := all\nJSP = %s\nTOKENS = %s\n' "$JSP" "$TOKENS"
+		printf 'all: c%d\n\t+@echo pool=$$($(TOKENS) count)\nc0:\n' "$NRUNS"
+		for ((i = 1; i <= NRUNS; i++)); do
+			"$1" "$i" "${targets[RANDOM % 4]}"
+		done
+	} | write_makefile
+}
+
+# assert_tree_counts: make exited 0, and each of the NRUNS counts found the pool of -j8
+# whole (7), at once after a run nobody killed. Sets counts to the count lines.
+assert_tree_counts() {
+	local bad
+	[ "$status" -eq 0 ] || { echo "seed $SEED: make exited $status: $output" >&2; return 1; }
+	counts=$(grep '^run .*: pool=' <<<"$output")
+	bad=$(grep -v ': pool=7 waited=' <<<"$counts" | head -3)
+	[ -z "$bad" ] || { echo "seed $SEED: the pool was not whole after:" >&2; echo "$bad" >&2; return 1; }
+	[ "$(wc -l <<<"$counts")" -eq "$NRUNS" ] || { echo "seed $SEED: not $NRUNS counts: $output" >&2; return 1; }
+	bad=$(grep -F '(normal exit)' <<<"$counts" | grep -v 'waited=0$' | head -3)
+	[ -z "$bad" ] || { echo "seed $SEED: a normal end gave back late:" >&2; echo "$bad" >&2; return 1; }
+}
