@@ -152,7 +152,10 @@ case_destdir_moved() {
 	local p=$BATS_TEST_TMPDIR/P lib
 	jsp_install "$p"
 	lib=$(installed_lib "$p")
-	[[ $lib == */lib/jobserver-preload/* ]] || skip "this build's libdir is $lib"
+	if [[ $lib != */lib/jobserver-preload/* ]]; then
+		[ "${CI:-}" != true ] || { echo "this build's libdir is $lib under CI" >&2; return 1; }
+		skip "this build's libdir is $lib"
+	fi
 	# The last word: the launcher appends to what was there (the sanitizer's runtime).
 	run "$p/bin/jobserver-preload" sh -c 'echo "${LD_PRELOAD##*:}"'
 	echo "$output"

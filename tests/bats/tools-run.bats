@@ -175,6 +175,9 @@ EOF
 	need_make 44; case_openblas 8
 }
 @test "make 4.3 -j1: --default 1 --export OPENBLAS_NUM_THREADS: one thread" {
-	[ "$(nproc)" -gt 1 ] || skip "one CPU: OpenBLAS's default is one thread too"
+	if [ "$(nproc)" -lt 2 ]; then
+		[ "${CI:-}" != true ] || { echo "one CPU under CI: OpenBLAS's default is one thread too" >&2; return 1; }
+		skip "one CPU: OpenBLAS's default is one thread too"
+	fi
 	need_make 43; case_openblas 1
 }
