@@ -4,7 +4,9 @@
  * it calls exit() to fd 100, so the harness can split what the library adds at exec
  * (constructor: parse, validate, claim, reaper) from what it adds at exit (destructor:
  * the handshake with the reaper). Both clocks are CLOCK_MONOTONIC. Then the PARALLELISM
- * it was given (0 if unset), so the harness knows the owner claimed for real.
+ * it was given (0 if unset), so the harness knows the owner claimed for real. With the
+ * argument "hold" it then waits to be killed, holding its tokens (the harness times how
+ * soon they are back after the kill).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,7 +23,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	uint64_t t = now_ns(), given;
 	const char *par;
@@ -35,5 +37,7 @@ int main(void)
 	t = now_ns();
 	if (write(REPORT_FD, &t, sizeof t) != (ssize_t)sizeof t)
 		return 1;
+	while (argc > 1 && argv[1][0] == 'h')
+		pause();
 	exit(0);
 }

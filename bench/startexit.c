@@ -10,6 +10,9 @@
  *   none   no library
  *   cold   as owner, on a jobserver of its own made for the run: the first claim of a
  *          jobserver, which starts its reaper
+ *   killed as owner, but the probe waits after its report and is killed (SIGKILL): its
+ *          "exit" time is how long after our waitpid() saw it die the pool is whole again
+ *          (the reaper moved its tokens back), looked at every 50 us
  * and, for scale, fork() of this small process, _exit(0) in the child, waitpid().
  * Times: fork to the probe's main(), and the probe's exit() call to our waitpid()
  * returning. After each run the pool must hold TOKENS again (checked with FIONREAD), so
@@ -26,14 +29,16 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define REPORT_FD 100
 
-enum mode { OWNER, PLAIN, NONE, COLD, MODES };
-static const char *const NAMES[MODES] = { "owner", "plain", "none", "cold" };
+enum mode { OWNER, PLAIN, NONE, COLD, KILLED, MODES };
+static const char *const NAMES[MODES] = { "owner", "plain", "none", "cold", "killed" };
+#define KILLED_WAIT_NS 2000000000u /* a pool not whole 2 s after a kill: a lost token */
 
 static const char *lib, *probe;
 static int js[2];
@@ -64,14 +69,31 @@ static _Noreturn void child(enum mode m, int report)
 	char pid[24];
 
 	/* What the launcher does before it execs: name the pid that claims. */
-	snprintf(pid, sizeof pid, "%d", m == OWNER || m == COLD ? (int)getpid() : 1);
+	snprintf(pid, sizeof pid, "%d", m == OWNER || m == COLD || m == KILLED ? (int)getpid() : 1);
 	setenv("JOBSERVER_PRELOAD_CLAIM", pid, 1);
 	if (m != NONE)
 		setenv("LD_PRELOAD", lib, 1);
 	if (dup2(report, REPORT_FD) < 0)
 		_exit(126);
-	execl(probe, probe, (char *)NULL);
+	execl(probe, probe, m == KILLED ? "hold" : (char *)NULL, (char *)NULL);
 	_exit(127);
+}
+
+/* After a kill: when the pool held every token again (FIONREAD), looked at every 50 us. */
+static uint64_t pool_whole_ns(uint64_t since)
+{
+	const struct timespec nap = { 0, 50000 };
+	int avail = -1;
+
+	for (;;) {
+		uint64_t t = now_ns();
+
+		if (ioctl(js[0], FIONREAD, &avail) == 0 && avail == tokens)
+			return t;
+		if (t - since > KILLED_WAIT_NS)
+			return t; /* the count below fails the run */
+		nanosleep(&nap, NULL);
+	}
 }
 
 /* One run; the two times in ns. */
@@ -93,16 +115,20 @@ static void run(enum mode m, double *start, double *end)
 	read_exact(rp[0], &t_main, sizeof t_main);
 	read_exact(rp[0], &given, sizeof given);
 	read_exact(rp[0], &t_exit, sizeof t_exit);
+	if (m == KILLED && kill(pid, SIGKILL) < 0)
+		die("kill");
 	if (waitpid(pid, &status, 0) != pid)
 		die("waitpid");
 	t_done = now_ns();
 	close(rp[0]);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (m == KILLED)
+		t_exit = t_done, t_done = pool_whole_ns(t_done);
+	if (m == KILLED ? !WIFSIGNALED(status) : !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "startexit: the %s probe failed (status %#x)\n", NAMES[m], status);
 		exit(2);
 	}
 	/* The owners must have claimed every token; the others must have claimed none. */
-	if (given != (m == OWNER || m == COLD ? (uint64_t)tokens + 1 : 0)) {
+	if (given != (m == OWNER || m == COLD || m == KILLED ? (uint64_t)tokens + 1 : 0)) {
 		fprintf(stderr, "startexit: the %s probe got PARALLELISM=%llu\n", NAMES[m],
 			(unsigned long long)given);
 		exit(1);
@@ -224,6 +250,8 @@ int main(int argc, char **argv)
 	for (int m = 0; m < MODES; m++)
 		printf("%s_start=%.1f %s_exit=%.1f ", NAMES[m], median_us(t[m][0], reps), NAMES[m],
 		       median_us(t[m][1], reps));
+	/* median_us sorted them: the last is the longest. */
+	printf("killed_max=%.1f ", t[KILLED][1][reps - 1] / 1000.0);
 	printf("fork=%.1f\n", median_us(forks, reps));
 	return 0;
 }
