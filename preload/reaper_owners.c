@@ -152,6 +152,17 @@ static int settle(struct owner *o, long *given)
 
 /* The owner has ended: what its tree no longer holds goes back now, and the rest as it
  * comes back to the pool, whose name goes (no new fifo client may start on it). */
+/* Has the process of this pidfd ended? Asked without waiting. */
+static int pidfd_ended(int pidfd)
+{
+	struct pollfd now;
+
+	now.fd = pidfd;
+	now.events = POLLIN;
+	now.revents = 0;
+	return sys_poll(&now, 1, 0) > 0;
+}
+
 static void owner_ended(struct owner *o)
 {
 	long n;
@@ -232,6 +243,10 @@ void owners_claim(int pid, uint64_t since, const struct wire_request *q, const i
 	/* Held from here on. A sender that has ended already moved in all it ever will. */
 	if (o->pidfd < 0 && !o->start && watch_sender(o) < 0)
 		(void)give_all(o);
+	/* Ended before we read its claim (it ran less than a tick, or was killed): done now,
+	 * not a round later; a kill costs its tokens a tick at most (reaper.c). */
+	else if (o->pidfd >= 0 && pidfd_ended(o->pidfd))
+		owner_ended(o);
 }
 
 long owners_release(int pid, int pooled)
@@ -273,16 +288,11 @@ int owners_watch(struct pollfd *pfd, int *polled, int *young)
  * round is waited on from then on (owners_watch). */
 static int ended(struct owner *o, const struct pollfd *p)
 {
-	struct pollfd now;
-
 	if (o->pidfd < 0)
 		return procstat_ended(o->pid, o->start);
 	if (!o->young)
 		return (p->revents & (POLLIN | POLLHUP | POLLERR)) != 0;
-	now.fd = o->pidfd;
-	now.events = POLLIN;
-	now.revents = 0;
-	if (sys_poll(&now, 1, 0) > 0)
+	if (pidfd_ended(o->pidfd))
 		return 1;
 	o->young = 0;
 	return 0;
