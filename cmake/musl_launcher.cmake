@@ -16,7 +16,28 @@ function(jsp_musl_launcher)
     message(STATUS "The launcher is glibc's: no musl-gcc (Debian: musl-tools)")
     return()
   endif()
-  message(STATUS "The launcher is built with ${JSP_MUSL_GCC}")
+  # A static PIE, as the glibc launcher is (its address random): Debian's musl-gcc links
+  # -static-pie into a dynamic PIE (its specs name musl's ld.so). So we compile with gcc
+  # and musl's specs file, which the musl-gcc script names, and link with a specs file of
+  # ours after it: musl's rcrt1.o (the program relocates itself), no ld.so. Without
+  # rcrt1.o, musl-gcc's plain -static.
+  file(STRINGS ${JSP_MUSL_GCC} specs REGEX "-specs")
+  string(REGEX MATCH "-specs[ =]\"?([^\" ]+)" specs "${specs}")
+  set(musl_specs "${CMAKE_MATCH_1}")
+  get_filename_component(musl_lib "${musl_specs}" DIRECTORY)
+  if(musl_specs AND EXISTS ${musl_specs} AND EXISTS ${musl_lib}/rcrt1.o)
+    set(ours ${CMAKE_BINARY_DIR}/musl-static-pie.specs)
+    file(WRITE ${ours} "*startfile:\n%{!shared: ${musl_lib}/rcrt1.o} ${musl_lib}/crti.o crtbeginS.o%s\n\n"
+      "*link:\n-nostdlib %{shared:-shared} -static -pie --no-dynamic-linker -z text\n\n")
+    set(link_args -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER} -DJSP_STATIC_LAUNCHER=OFF
+      "-DCMAKE_C_FLAGS=-specs=${musl_specs} -specs=${ours} -fPIE ${CMAKE_C_FLAGS}")
+    set(how "a static PIE")
+  else()
+    set(link_args -DCMAKE_C_COMPILER=${JSP_MUSL_GCC} -DJSP_STATIC_LAUNCHER=ON
+      "-DCMAKE_C_FLAGS=${CMAKE_C_FLAGS}")
+    set(how "static, not a PIE: no rcrt1.o beside musl-gcc's specs")
+  endif()
+  message(STATUS "The launcher is built with ${JSP_MUSL_GCC}, ${how}")
   include(ExternalProject)
   set(dir ${CMAKE_BINARY_DIR}/musl-launcher)
   # Under make, $(MAKE): the sub-build joins our jobserver (cmake --build would run it
@@ -30,8 +51,11 @@ function(jsp_musl_launcher)
     SOURCE_DIR ${PROJECT_SOURCE_DIR}
     BINARY_DIR ${dir}
     CMAKE_ARGS
-      -DCMAKE_C_COMPILER=${JSP_MUSL_GCC}
       -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}
+      # The compiler and link above, our flags (a distribution's hardening), and a build
+      # ID, which musl's specs do not ask the linker for as gcc's do.
+      ${link_args}
+      "-DCMAKE_EXE_LINKER_FLAGS=${CMAKE_EXE_LINKER_FLAGS} -Wl,--build-id"
       -DCMAKE_INSTALL_PREFIX=${CMAKE_INSTALL_PREFIX}
       -DCMAKE_INSTALL_BINDIR=${CMAKE_INSTALL_BINDIR}
       -DCMAKE_INSTALL_LIBDIR=${CMAKE_INSTALL_LIBDIR}
