@@ -20,12 +20,14 @@ function(jsp_musl_launcher)
   # -static-pie into a dynamic PIE (its specs name musl's ld.so). So we compile with gcc
   # and musl's specs file, which the musl-gcc script names, and link with a specs file of
   # ours after it: musl's rcrt1.o (the program relocates itself), no ld.so. Without
-  # rcrt1.o, musl-gcc's plain -static.
+  # rcrt1.o, or with another compiler than gcc (specs files are gcc's), musl-gcc's plain
+  # -static.
   file(STRINGS ${JSP_MUSL_GCC} specs REGEX "-specs")
   string(REGEX MATCH "-specs[ =]\"?([^\" ]+)" specs "${specs}")
   set(musl_specs "${CMAKE_MATCH_1}")
   get_filename_component(musl_lib "${musl_specs}" DIRECTORY)
-  if(musl_specs AND EXISTS ${musl_specs} AND EXISTS ${musl_lib}/rcrt1.o)
+  if(CMAKE_C_COMPILER_ID STREQUAL "GNU" AND musl_specs AND EXISTS ${musl_specs}
+     AND EXISTS ${musl_lib}/rcrt1.o)
     set(ours ${CMAKE_BINARY_DIR}/musl-static-pie.specs)
     file(WRITE ${ours} "*startfile:\n%{!shared: ${musl_lib}/rcrt1.o} ${musl_lib}/crti.o crtbeginS.o%s\n\n"
       "*link:\n-nostdlib %{shared:-shared} -static -pie --no-dynamic-linker -z text\n\n")
