@@ -76,6 +76,7 @@ assert_probe_same() {
 
 # A parent that blocks SIGCHLD passes the mask on through exec: the end of any process we
 # fork would then leave a SIGCHLD pending in the program (ShdPnd), which it would see later.
+# bats test_tags=qemu-user-cannot
 @test "SIGCHLD blocked at exec: no SIGCHLD of ours is left pending in the program" {
 	qemu_cannot "a fork must signal its end (clone refuses exit signal 0): starting the reaper leaves a SIGCHLD"
 	need_tool perl
@@ -238,5 +239,7 @@ EOF
 	grep -q '^PARALLELISM=[2-8] ' "$BATS_TEST_TMPDIR/v.out" # after its claim
 	assert_pool_whole 8
 }
+# bats test_tags=qemu-user-cannot
 @test "make 4.3: pkill -f with the command's own line spares the reaper" { case_pkill_f 43; }
+# bats test_tags=qemu-user-cannot
 @test "make 4.4.1: pkill -f with the command's own line spares the reaper" { case_pkill_f 44; }

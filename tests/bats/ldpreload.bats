@@ -92,9 +92,11 @@ case_whole_build() {
 	assert_overlap
 	assert_pool_whole 8
 }
+# bats test_tags=qemu-user-cannot
 @test "make 4.3 -j8, LD_PRELOAD for all: only the selected claim, sub-make jobs overlap, pool whole" {
 	need_make 43; case_whole_build
 }
+# bats test_tags=qemu-user-cannot
 @test "make 4.4.1 -j8, LD_PRELOAD for all: only the selected claim, sub-make jobs overlap, pool whole" {
 	need_make 44; case_whole_build
 }
@@ -147,7 +149,9 @@ EOF
 	grep -qx 'sel P=3 A=3 B=3 free=2' <<<"$output" # its private jobserver: P - 1
 	assert_pool_whole 8
 }
+# bats test_tags=qemu-user-cannot
 @test "make 4.3: JOBSERVER_PRELOAD_MAX=3 and _EXPORT=A:B for a selected script" { need_make 43; case_max_export_env; }
+# bats test_tags=qemu-user-cannot
 @test "make 4.4.1: JOBSERVER_PRELOAD_MAX=3 and _EXPORT=A:B for a selected script" { need_make 44; case_max_export_env; }
 
 # A program that claimed in its own process edits its environment the ways programs do:
@@ -206,9 +210,11 @@ EOF
 	grep -q "JOBSERVER_PRELOAD_EXPORT holds 'JOBSERVER_PRELOAD_OWNER'" <<<"$output"
 	assert_pool_whole 8
 }
+# bats test_tags=qemu-user-cannot
 @test "make 4.3: bad MAX or EXPORT values: the library says so, claims nothing, the program runs" {
 	need_make 43; case_bad_values
 }
+# bats test_tags=qemu-user-cannot
 @test "make 4.4.1: bad MAX or EXPORT values: the library says so, claims nothing, the program runs" {
 	need_make 44; case_bad_values
 }
