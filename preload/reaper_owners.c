@@ -150,8 +150,6 @@ static int settle(struct owner *o, long *given)
 	return 0;
 }
 
-/* The owner has ended: what its tree no longer holds goes back now, and the rest as it
- * comes back to the pool, whose name goes (no new fifo client may start on it). */
 /* Has the process of this pidfd ended? Asked without waiting. */
 static int pidfd_ended(int pidfd)
 {
@@ -163,6 +161,8 @@ static int pidfd_ended(int pidfd)
 	return sys_poll(&now, 1, 0) > 0;
 }
 
+/* The owner has ended: what its tree no longer holds goes back now, and the rest as it
+ * comes back to the pool, whose name goes (no new fifo client may start on it). */
 static void owner_ended(struct owner *o)
 {
 	long n;
